@@ -1,0 +1,42 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manager/topology/server_state.hpp"
+
+namespace mha::manager {
+
+/// What a server's agent answered (GET /health, and the master's binlog listing).
+struct AgentView {
+    bool checked = false;    ///< false: skipped (skip_init_ssh_check) or not asked
+    bool reachable = false;
+    std::string error;
+    std::string version;
+    double clock_skew_seconds = 0;  ///< agent clock minus manager clock
+    std::optional<bool> binlogs_readable;  ///< master only: the agent lists its binlogs
+    std::string binlogs_error;
+};
+
+/// How a hook script answered `--command=status`.
+struct HookCheck {
+    std::string parameter;  ///< "master_ip_failover_script", "shutdown_script", …
+    std::string script;
+    bool ran = false;
+    int exit_code = -1;
+    bool timed_out = false;
+    std::string error;  ///< not found, not executable, …
+};
+
+/// Everything the checks decide on, gathered by I/O code beforehand: servers in config order
+/// (index i is config.servers[i]), agents and replication-privilege answers by block name.
+struct ClusterSnapshot {
+    std::vector<ServerState> servers;
+    std::map<std::string, AgentView> agents;
+    std::map<std::string, std::optional<bool>> repl_user_ok;  ///< nullopt: could not check
+    std::vector<HookCheck> hooks;
+};
+
+}  // namespace mha::manager

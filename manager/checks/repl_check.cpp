@@ -1,0 +1,390 @@
+#include "manager/checks/repl_check.hpp"
+
+#include <map>
+#include <set>
+
+namespace mha::manager {
+namespace {
+
+using Level = CheckLine::Level;
+
+/// Collects lines; one helper per MHA check keeps each function short.
+class Checker {
+public:
+    Checker(const config::AppConfig& config, const ClusterSnapshot& snapshot,
+            const ReplCheckOptions& options, ReplCheckReport& report)
+        : config_(config), snap_(snapshot), options_(options), report_(report) {}
+
+    void run() {
+        check_liveness();
+        if (!find_master()) {
+            return;
+        }
+        check_sources();
+        if (report_.replicas.empty()) {
+            error("There is no alive slave. We can't do failover");
+        }
+        check_server_ids();
+        check_slave_settings();
+        if (cfg(0).check_repl_filter) {
+            check_filters();
+        }
+        check_candidates();
+        if (options_.check_repl_health) {
+            check_health();
+        }
+        check_agents();
+        check_hooks();
+    }
+
+private:
+    const config::ServerConfig& cfg(std::size_t i) const { return config_.servers[i]; }
+    const ServerState& srv(std::size_t i) const { return snap_.servers[i]; }
+    std::string label(std::size_t i) const {
+        return srv(i).hostname + "(" + srv(i).ip + ":" + std::to_string(srv(i).port) + ")";
+    }
+    void line(Level level, std::string text) { report_.lines.push_back({level, std::move(text)}); }
+    void info(std::string text) { line(Level::Info, std::move(text)); }
+    void warning(std::string text) { line(Level::Warning, std::move(text)); }
+    void error(std::string text) { line(Level::Error, std::move(text)); }
+    /// A failure on an ignore_fail host is a warning with --ignore_fail_on_start (MHA).
+    void host_failure(std::size_t i, std::string text) {
+        if (cfg(i).ignore_fail && options_.ignore_fail_on_start) {
+            warning(text + " (ignore_fail is set: going on without it)");
+        } else {
+            error(std::move(text));
+        }
+    }
+
+    void check_liveness() {
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            const auto& s = srv(i);
+            if (s.reachability == Reachability::Dead) {
+                report_.dead.push_back(i);
+                host_failure(i, " Server " + label(i) +
+                                    " is dead, but must be alive! Check server settings. (" +
+                                    s.error + ")");
+            } else if (s.reachability == Reachability::AliveWithError) {
+                error("Got MySQL error when connecting " + label(i) + " :" +
+                      std::to_string(s.error_code) + ":" + s.error +
+                      ", but this is not a MySQL crash. Check MySQL server settings.");
+            }
+        }
+        info("Alive Servers:");
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            if (srv(i).usable()) {
+                info("  " + label(i));
+            }
+        }
+    }
+
+    bool find_master() {
+        std::vector<std::size_t> masters;
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            if (srv(i).usable() && !srv(i).is_replica()) {
+                masters.push_back(i);
+            }
+        }
+        if (masters.size() > 1) {
+            std::string names;
+            int writable = 0;
+            for (auto i : masters) {
+                names += (names.empty() ? "" : ", ") + label(i);
+                writable += srv(i).read_only ? 0 : 1;
+            }
+            error("There are " + std::to_string(masters.size()) +
+                  " non-slave servers! MHA manages at most one non-slave server. Check "
+                  "configurations. (" + names + "; " + std::to_string(writable) +
+                  " of them writable)");
+            return false;
+        }
+        if (masters.empty()) {
+            error("MySQL master is not correctly configured (no alive server that is not a "
+                  "slave; is the master dead?). Check master/slave settings");
+            return false;
+        }
+        report_.master = masters.front();
+        info("Current Alive Master: " + label(masters.front()));
+        if (srv(masters.front()).read_only) {
+            warning("read_only=1 is set on the master " + label(masters.front()) +
+                    ": it takes no writes");
+        }
+        return true;
+    }
+
+    /// Which config server a replica's Master_Host:Master_Port names, if any.
+    std::optional<std::size_t> source_of(const mysql::ReplicaStatus& r) const {
+        std::string resolved = options_.resolve(r.master_host);
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            const auto& c = cfg(i);
+            bool host = r.master_host == c.hostname || r.master_host == c.ip ||
+                        resolved == c.ip || resolved == options_.resolve(c.hostname);
+            if (host && r.master_port == c.port) {
+                return i;
+            }
+        }
+        return std::nullopt;
+    }
+
+    void check_sources() {
+        const std::size_t master = *report_.master;
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            if (!srv(i).usable() || !srv(i).is_replica()) {
+                continue;
+            }
+            const auto& r = *srv(i).replica;
+            auto source = source_of(r);
+            std::string from = r.master_host + ":" + std::to_string(r.master_port);
+            if (!source) {
+                error("Master " + from + " from which slave " + label(i) +
+                      " replicates is not defined in the configuration file!");
+            } else if (*source == master) {
+                report_.replicas.push_back(i);
+            } else if (cfg(0).multi_tier_slave) {
+                report_.unmanaged.push_back(i);
+                warning("Slave " + label(i) + " replicates from " + from +
+                        ", not from the master: unmanaged (multi_tier_slave=1), it will not be "
+                        "recovered");
+            } else {
+                error("Slave " + label(i) + " replicates from " + from + ", but real master is " +
+                      label(master) + "!");
+            }
+        }
+        info("Alive Slaves:");
+        for (auto i : report_.replicas) {
+            const auto& s = srv(i);
+            info("  " + label(i) + "  Version=" + (s.version ? s.version->text : "?") +
+                 " log-bin:" + (s.log_bin ? "enabled" : "disabled"));
+            info("    Replicating from " + label(master));
+            if (cfg(i).candidate_master) {
+                info("    Primary candidate for the new Master (candidate_master is set)");
+            }
+            if (cfg(i).no_master) {
+                info("    Not candidate for the new Master (no_master is set)");
+            }
+        }
+    }
+
+    void check_server_ids() {
+        std::map<std::uint32_t, std::size_t> seen;
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            if (!srv(i).usable()) {
+                continue;
+            }
+            auto [it, fresh] = seen.emplace(srv(i).server_id, i);
+            if (!fresh) {
+                error("Server IDs are not unique: server_id=" +
+                      std::to_string(srv(i).server_id) + " on " + label(it->second) + " and " +
+                      label(i) + "! Every server needs its own server_id.");
+            }
+        }
+    }
+
+    void check_slave_settings() {
+        const bool gtid = cluster_uses_gtid();
+        for (auto i : report_.replicas) {
+            const auto& s = srv(i);
+            if (!s.read_only) {
+                warning("read_only=1 is not set on slave " + label(i) + ".");
+            }
+            if (!gtid && s.relay_log_purge) {
+                warning("relay_log_purge=0 is not set on slave " + label(i) + ".");
+            }
+            if (!s.log_bin) {
+                warning("log-bin is not set on slave " + label(i) +
+                        ". This host cannot be a master.");
+            }
+        }
+    }
+
+    bool cluster_uses_gtid() const {
+        for (auto i : report_.replicas) {
+            const auto& r = *srv(i).replica;
+            if (r.using_gtid == "Slave_Pos" || r.using_gtid == "Current_Pos" || r.auto_position) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static std::string replicate_filters(const mysql::ReplicaStatus& r) {
+        return r.replicate_do_db + "|" + r.replicate_ignore_db + "|" + r.replicate_do_table +
+               "|" + r.replicate_ignore_table + "|" + r.replicate_wild_do_table + "|" +
+               r.replicate_wild_ignore_table;
+    }
+
+    void check_filters() {
+        std::optional<std::size_t> first;
+        for (auto i : report_.replicas) {
+            if (!first) {
+                first = i;
+            } else if (replicate_filters(*srv(i).replica) !=
+                       replicate_filters(*srv(*first).replica)) {
+                error("Replication filtering check failed on " + label(i) +
+                      "! All slaves must have same replication filtering rules. Check SHOW "
+                      "SLAVE STATUS output and set my.cnf correctly.");
+            }
+        }
+        std::optional<std::size_t> first_binlog;
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            const auto& b = srv(i).binlog;
+            if (!srv(i).usable() || !b) {
+                continue;
+            }
+            if (!first_binlog) {
+                first_binlog = i;
+                continue;
+            }
+            const auto& f = *srv(*first_binlog).binlog;
+            if (b->binlog_do_db != f.binlog_do_db || b->binlog_ignore_db != f.binlog_ignore_db) {
+                error("Binlog filtering check failed on " + label(i) +
+                      "! All log-bin enabled servers must have same binlog filtering rules "
+                      "(same binlog-do-db and binlog-ignore-db). Check SHOW MASTER STATUS "
+                      "output and set my.cnf correctly.");
+            }
+        }
+    }
+
+    bool can_be_master(std::size_t i) const {
+        return srv(i).log_bin && !cfg(i).no_master;
+    }
+
+    void check_candidates() {
+        bool any = false;
+        for (auto i : report_.replicas) {
+            if (cfg(i).candidate_master && !srv(i).log_bin) {
+                error("candidate_master is set on " + label(i) +
+                      " but log-bin is not enabled there: it cannot be a master.");
+            }
+            if (!can_be_master(i)) {
+                continue;
+            }
+            any = true;
+            auto ok = snap_.repl_user_ok.find(cfg(i).block);
+            if (ok != snap_.repl_user_ok.end() && ok->second && !*ok->second) {
+                std::string user = cfg(i).repl_user.value_or(srv(i).replica->master_user);
+                error(srv(i).hostname + ": User " + user +
+                      " does not exist or does not have REPLICATION SLAVE privilege! Other "
+                      "slaves can not start replication from this host.");
+            }
+        }
+        if (!report_.replicas.empty() && !any) {
+            error("None of slaves can be master. Check failover configuration file or log-bin "
+                  "settings in my.cnf");
+        }
+    }
+
+    void check_health() {
+        info("Checking replication health on the slaves..");
+        for (auto i : report_.replicas) {
+            const auto& r = *srv(i).replica;
+            std::string host = label(i);
+            if (!r.io_running()) {
+                host_failure(i, "Slave IO thread is not running on " + host + " (" +
+                                    r.slave_io_running + (r.last_io_error.empty() ? "" : ": ") +
+                                    r.last_io_error + ")");
+            }
+            if (!r.sql_running()) {
+                host_failure(i, "Slave SQL thread is not running on " + host +
+                                    (r.last_sql_error.empty() ? "" : " (" + r.last_sql_error +
+                                                                         ")"));
+            }
+            if (r.io_running() && r.sql_running()) {
+                if (!r.seconds_behind_master) {
+                    host_failure(i, "Failed to get Seconds_Behind_Master on " + host);
+                } else if (*r.seconds_behind_master > options_.seconds_behind_master) {
+                    host_failure(i, "Slave is currently behind " +
+                                        std::to_string(*r.seconds_behind_master) +
+                                        " seconds on " + host);
+                } else {
+                    info(host + " ok.");
+                }
+            }
+        }
+    }
+
+    void check_agents() {
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            auto it = snap_.agents.find(cfg(i).block);
+            if (it == snap_.agents.end() || !it->second.checked) {
+                if (cfg(i).skip_init_ssh_check) {
+                    info("Agent check on " + label(i) + " skipped (skip_init_ssh_check=1).");
+                }
+                continue;
+            }
+            const auto& a = it->second;
+            std::string where = cfg(i).agent_host + ":" + std::to_string(cfg(i).agent_port);
+            if (!a.reachable) {
+                host_failure(i, "Agent on " + label(i) + " (" + where + ") is not reachable: " +
+                                    a.error);
+                continue;
+            }
+            info("Agent on " + label(i) + " (" + where + ") is reachable, version " + a.version +
+                 ".");
+            if (report_.master && *report_.master == i && a.binlogs_readable &&
+                !*a.binlogs_readable) {
+                error("Binlog setting check failed! The agent on the master " + label(i) +
+                      " cannot read its binlogs: " + a.binlogs_error +
+                      ". Master configuration failed.");
+            }
+        }
+    }
+
+    void check_hooks() {
+        for (const auto& h : snap_.hooks) {
+            if (h.script.empty()) {
+                warning(h.parameter + " is not defined.");
+            } else if (!h.error.empty()) {
+                error(h.parameter + " " + h.script + ": " + h.error);
+            } else if (h.timed_out) {
+                error(" Failed to get " + h.parameter + " status: " + h.script +
+                      " --command=status did not finish in time.");
+            } else if (h.exit_code != 0) {
+                error(" Failed to get " + h.parameter + " status with return code " +
+                      std::to_string(h.exit_code) + ":0.");
+            } else {
+                info(h.parameter + " --command=status: OK.");
+            }
+        }
+    }
+
+    const config::AppConfig& config_;
+    const ClusterSnapshot& snap_;
+    const ReplCheckOptions& options_;
+    ReplCheckReport& report_;
+};
+
+}  // namespace
+
+bool ReplCheckReport::ok() const {
+    for (const auto& l : lines) {
+        if (l.level == CheckLine::Level::Error) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::vector<std::string> ReplCheckReport::errors() const {
+    std::vector<std::string> out;
+    for (const auto& l : lines) {
+        if (l.level == CheckLine::Level::Error) {
+            out.push_back(l.text);
+        }
+    }
+    return out;
+}
+
+ReplCheckReport check_replication(const config::AppConfig& config,
+                                  const ClusterSnapshot& snapshot,
+                                  const ReplCheckOptions& options) {
+    ReplCheckReport report;
+    if (snapshot.servers.size() != config.servers.size()) {
+        report.lines.push_back({Level::Error, "internal: snapshot does not match the config"});
+        return report;
+    }
+    Checker(config, snapshot, options, report).run();
+    return report;
+}
+
+}  // namespace mha::manager

@@ -1,0 +1,232 @@
+#include "manager/checks/repl_check.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mha;
+using namespace mha::manager;
+
+namespace {
+
+constexpr const char* kConf = R"([server default]
+user=admin
+password=secret
+repl_user=repl
+ping_interval=1
+
+[server1]
+hostname=127.0.0.11
+ip=127.0.1.11
+
+[server2]
+hostname=127.0.0.12
+ip=127.0.1.12
+candidate_master=1
+
+[server3]
+hostname=127.0.0.13
+ip=127.0.1.13
+)";
+
+config::AppConfig load(const std::string& extra = "") {
+    config::LoadOptions o;
+    o.conf_path = "app1.cnf";
+    o.global_conf_path = "";
+    o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
+    auto c = config::parse_app_config(std::string(kConf) + extra, "", o);
+    REQUIRE(c);
+    return *c;
+}
+
+mysql::ReplicaStatus replica_of(const std::string& host) {
+    mysql::ReplicaStatus r;
+    r.master_host = host;
+    r.master_port = 3306;
+    r.master_user = "repl";
+    r.master_log_file = "mysql-bin.000001";
+    r.read_master_log_pos = 1000;
+    r.relay_master_log_file = "mysql-bin.000001";
+    r.exec_master_log_pos = 1000;
+    r.slave_io_running = "Yes";
+    r.slave_sql_running = "Yes";
+    r.seconds_behind_master = 0;
+    r.using_gtid = "No";
+    return r;
+}
+
+ServerState server(int n, bool master) {
+    ServerState s;
+    s.name = "server" + std::to_string(n);
+    s.hostname = "127.0.0." + std::to_string(10 + n);
+    s.ip = "127.0.1." + std::to_string(10 + n);
+    s.reachability = Reachability::Alive;
+    s.version = *mysql::ServerVersion::parse("10.11.19-MariaDB-log");
+    s.server_id = static_cast<std::uint32_t>(n);
+    s.log_bin = true;
+    s.read_only = !master;
+    s.relay_log_purge = false;
+    s.binlog = mysql::BinlogStatus{"mysql-bin.000001", 1000, "", "", ""};
+    if (!master) {
+        s.replica = replica_of("127.0.0.11");
+    }
+    return s;
+}
+
+ClusterSnapshot healthy() {
+    ClusterSnapshot snap;
+    snap.servers = {server(1, true), server(2, false), server(3, false)};
+    for (auto name : {"server1", "server2", "server3"}) {
+        snap.agents[name] = AgentView{true, true, "", "0.1.0", 0, std::nullopt, ""};
+        snap.repl_user_ok[name] = true;
+    }
+    snap.agents["server1"].binlogs_readable = true;
+    return snap;
+}
+
+bool has_error(const ReplCheckReport& r, const std::string& needle) {
+    for (const auto& e : r.errors()) {
+        if (e.find(needle) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("check_replication: a healthy cluster is OK", "[checks]") {
+    auto report = check_replication(load(), healthy(), {});
+    INFO(report.errors().size());
+    CHECK(report.ok());
+    REQUIRE(report.master);
+    CHECK(*report.master == 0);
+    CHECK(report.replicas == std::vector<std::size_t>{1, 2});
+}
+
+TEST_CASE("check_replication: each broken case is NOT OK and names its cause", "[checks]") {
+    auto config = load();
+    auto snap = healthy();
+    SECTION("a replica with its SQL thread stopped") {
+        snap.servers[2].replica->slave_sql_running = "No";
+        auto r = check_replication(config, snap, {});
+        CHECK(has_error(r, "Slave SQL thread is not running on 127.0.0.13"));
+    }
+    SECTION("an IO thread stopped") {
+        snap.servers[1].replica->slave_io_running = "No";
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Slave IO thread is not running on 127.0.0.12"));
+    }
+    SECTION("mismatched replication filters") {
+        snap.servers[2].replica->replicate_ignore_db = "test";
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Replication filtering check failed on 127.0.0.13"));
+    }
+    SECTION("mismatched binlog filters") {
+        snap.servers[1].binlog->binlog_ignore_db = "test";
+        CHECK(has_error(check_replication(config, snap, {}), "Binlog filtering check failed"));
+    }
+    SECTION("a duplicate server_id") {
+        snap.servers[2].server_id = 2;
+        CHECK(has_error(check_replication(config, snap, {}), "server_id=2"));
+    }
+    SECTION("a replica replicating from somewhere else") {
+        snap.servers[2].replica->master_host = "127.0.0.99";
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Master 127.0.0.99:3306 from which slave 127.0.0.13"));
+    }
+    SECTION("a replica replicating from another replica") {
+        snap.servers[2].replica->master_host = "127.0.0.12";
+        CHECK(has_error(check_replication(config, snap, {}), "but real master is 127.0.0.11"));
+        SECTION("is unmanaged with multi_tier_slave=1") {
+            auto multi = load();
+            for (auto& s : multi.servers) {
+                s.multi_tier_slave = true;
+            }
+            auto r = check_replication(multi, snap, {});
+            CHECK(r.ok());
+            CHECK(r.unmanaged == std::vector<std::size_t>{2});
+        }
+    }
+    SECTION("two writable servers") {
+        snap.servers[1].replica.reset();
+        snap.servers[1].read_only = false;
+        CHECK(has_error(check_replication(config, snap, {}), "There are 2 non-slave servers"));
+    }
+    SECTION("a lagging replica") {
+        snap.servers[1].replica->seconds_behind_master = 45;
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Slave is currently behind 45 seconds on 127.0.0.12"));
+        ReplCheckOptions lenient;
+        lenient.seconds_behind_master = 60;
+        CHECK(check_replication(config, snap, lenient).ok());
+    }
+    SECTION("an agent down") {
+        snap.agents["server3"].reachable = false;
+        snap.agents["server3"].error = "connection refused";
+        CHECK(has_error(check_replication(config, snap, {}), "Agent on 127.0.0.13"));
+    }
+    SECTION("the master's agent cannot read its binlogs") {
+        snap.agents["server1"].binlogs_readable = false;
+        CHECK(has_error(check_replication(config, snap, {}), "Binlog setting check failed"));
+    }
+    SECTION("a failing hook script") {
+        snap.hooks.push_back({"master_ip_failover_script", "/x/failover", true, 1, false, ""});
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Failed to get master_ip_failover_script status with return code 1"));
+    }
+    SECTION("a missing hook script") {
+        snap.hooks.push_back({"shutdown_script", "/x/nope", false, -1, false, "/x/nope: not found"});
+        CHECK(has_error(check_replication(config, snap, {}), "/x/nope: not found"));
+    }
+    SECTION("a dead replica") {
+        snap.servers[2].reachability = Reachability::Dead;
+        snap.servers[2].error = "Can't connect";
+        CHECK(has_error(check_replication(config, snap, {}), "is dead, but must be alive"));
+    }
+    SECTION("no replication privilege on a candidate") {
+        snap.repl_user_ok["server2"] = false;
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "does not have REPLICATION SLAVE privilege"));
+    }
+    SECTION("no replica can be master") {
+        snap.servers[1].log_bin = false;
+        snap.servers[2].log_bin = false;
+        auto r = check_replication(config, snap, {});
+        CHECK(has_error(r, "None of slaves can be master"));
+        CHECK(has_error(r, "candidate_master is set on 127.0.0.12"));
+    }
+    SECTION("the master is dead") {
+        snap.servers[0].reachability = Reachability::Dead;
+        CHECK(has_error(check_replication(config, snap, {}), "master is not correctly configured"));
+    }
+    SECTION("access denied means alive but misconfigured") {
+        snap.servers[2].reachability = Reachability::AliveWithError;
+        snap.servers[2].error_code = 1045;
+        CHECK(has_error(check_replication(config, snap, {}), "this is not a MySQL crash"));
+    }
+}
+
+TEST_CASE("check_replication: ignore_fail hosts with --ignore_fail_on_start", "[checks]") {
+    auto config = load();
+    config.servers[2].ignore_fail = true;
+    auto snap = healthy();
+    snap.servers[2].reachability = Reachability::Dead;
+    CHECK_FALSE(check_replication(config, snap, {}).ok());
+    ReplCheckOptions o;
+    o.ignore_fail_on_start = true;
+    auto r = check_replication(config, snap, o);
+    CHECK(r.ok());
+    CHECK(r.dead == std::vector<std::size_t>{2});
+}
+
+TEST_CASE("check_replication: warnings do not fail the check", "[checks]") {
+    auto snap = healthy();
+    snap.servers[1].read_only = false;
+    snap.servers[2].relay_log_purge = true;
+    auto r = check_replication(load(), snap, {});
+    CHECK(r.ok());
+    int warnings = 0;
+    for (const auto& l : r.lines) {
+        warnings += l.level == CheckLine::Level::Warning ? 1 : 0;
+    }
+    CHECK(warnings == 2);
+}
