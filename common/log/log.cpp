@@ -35,7 +35,7 @@ void apply(spdlog::logger& logger) {
             R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":"%v"})");
     } else {
         // MHA's own log lines read "Mon Nov 25 02:29:58 2026 - [info] message".
-        logger.set_pattern("%a %b %e %H:%M:%S %Y - [%l] %v");
+        logger.set_pattern("%a %b %d %H:%M:%S %Y - [%l] %v");
     }
 }
 

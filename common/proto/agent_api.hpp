@@ -39,7 +39,7 @@ struct MysqldHealth {
     std::string relay_log_basename;
     std::string error;  ///< why it is not reachable; empty when it is
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MysqldHealth, reachable, version, server_id, read_only,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MysqldHealth, reachable, version, server_id, read_only,
                                    log_bin, log_bin_basename, relay_log_basename, error)
 
 /// GET /health: 200 when mysqld answers, 503 (same body) when it does not.
@@ -47,8 +47,10 @@ struct Health {
     std::string status;  ///< "ok" or "mysqld_unavailable"
     std::string agent_version;
     double uptime_seconds = 0;
+    std::int64_t server_time = 0;  ///< the agent host's clock, Unix seconds (clock skew)
     MysqldHealth mysqld;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Health, status, agent_version, uptime_seconds, mysqld)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Health, status, agent_version, uptime_seconds,
+                                                server_time, mysqld)
 
 }  // namespace mha::proto

@@ -1,0 +1,23 @@
+#include "agent/agent.hpp"
+
+#include "agent/routes.hpp"
+#include "common/http/server.hpp"
+#include "common/log/log.hpp"
+
+namespace mha::agent {
+
+int run_agent(const config::AgentConfig& config) {
+    auto log = mha::log::get("agent");
+    log->info("mha-agent {} starting (config {})", MHA_VERSION, config.source_file);
+    http::Server server(http::server_options(config),
+                        make_router(config, std::chrono::steady_clock::now()));
+    if (auto started = server.start(); !started) {
+        log->error("cannot start: {}", started.error().message);
+        return 1;
+    }
+    server.run();
+    log->info("mha-agent stopped");
+    return 0;
+}
+
+}  // namespace mha::agent

@@ -1,0 +1,88 @@
+#include "agent/health.hpp"
+
+#include <charconv>
+
+#include "common/mysql/session.hpp"
+
+namespace mha::agent {
+
+namespace {
+
+// One round trip; MariaDB 10.11 and MySQL 8 both have every one of these variables.
+constexpr std::string_view kHealthQuery =
+    "SELECT @@version AS version, @@server_id AS server_id, @@read_only AS read_only, "
+    "@@log_bin AS log_bin, @@log_bin_basename AS log_bin_basename, "
+    "@@relay_log_basename AS relay_log_basename";
+
+bool flag(const std::string& value) { return value == "1" || value == "ON"; }
+
+std::uint32_t to_u32(const std::string& value) {
+    std::uint32_t out = 0;
+    std::from_chars(value.data(), value.data() + value.size(), out);
+    return out;
+}
+
+Result<mysql::ConnectOptions> connect_options(const config::AgentConfig& config) {
+    mysql::ConnectOptions options;
+    options.socket = config.mysqld_socket;
+    options.connect_timeout = config.connect_timeout;
+    options.read_timeout = config.connect_timeout * 2;
+    options.write_timeout = config.connect_timeout * 2;
+    if (!config.credentials_file.empty()) {
+        auto credentials = config::load_credentials(config.credentials_file);
+        if (!credentials) {
+            return tl::unexpected(credentials.error());
+        }
+        options.user = std::move(credentials->user);
+        options.password = std::move(credentials->password);
+    }
+    return options;
+}
+
+}  // namespace
+
+proto::MysqldHealth check_mysqld(const config::AgentConfig& config) {
+    proto::MysqldHealth health;
+    auto options = connect_options(config);
+    if (!options) {
+        health.error = options.error().message;
+        return health;
+    }
+    auto session = mysql::connect(*options);
+    if (!session) {
+        health.error = session.error().message;
+        return health;
+    }
+    auto rows = (*session)->query(kHealthQuery);
+    if (!rows) {
+        health.error = rows.error().message;
+        return health;
+    }
+    if (rows->empty()) {
+        health.error = "mysqld " + options->peer() + ": health query returned no row";
+        return health;
+    }
+    health.reachable = true;
+    health.version = rows->value(0, "version", (*session)->server_version());
+    health.server_id = to_u32(rows->value(0, "server_id"));
+    health.read_only = flag(rows->value(0, "read_only"));
+    health.log_bin = flag(rows->value(0, "log_bin"));
+    health.log_bin_basename = rows->value(0, "log_bin_basename");
+    health.relay_log_basename = rows->value(0, "relay_log_basename");
+    return health;
+}
+
+proto::Health make_health(proto::MysqldHealth mysqld, std::chrono::steady_clock::duration uptime) {
+    proto::Health health;
+    health.status = mysqld.reachable ? "ok" : "mysqld_unavailable";
+    health.agent_version = MHA_VERSION;
+    health.uptime_seconds = std::chrono::duration<double>(uptime).count();
+    health.mysqld = std::move(mysqld);
+    return health;
+}
+
+http::Response health_response(const proto::Health& health) {
+    return http::Response::json(health.mysqld.reachable ? 200 : 503, nlohmann::json(health));
+}
+
+}  // namespace mha::agent

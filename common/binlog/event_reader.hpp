@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/binlog/byte_source.hpp"
+#include "common/binlog/event.hpp"
+#include "common/util/result.hpp"
+
+namespace mha::binlog {
+
+struct ReaderOptions {
+    bool verify_checksums = true;
+    std::size_t buffer_size = 4U << 20;  ///< grows when one event is larger
+};
+
+/// The last event of a file cut short (a crash while writing): not an error for the events
+/// before it.
+struct PartialTail {
+    std::uint64_t offset = 0;     ///< where the cut event starts
+    std::uint64_t available = 0;  ///< bytes present
+    std::uint64_t expected = 0;   ///< bytes its header announces (19 when the header is cut)
+};
+
+/// Reads the events of one binlog or relay-log file in order, with large buffered reads,
+/// switching the checksum setting at every format description and verifying CRC32.
+class EventReader {
+public:
+    /// Opens a file. Errors: those of open(2) (NotFound, PermissionDenied, ...).
+    static Result<EventReader> open_file(const std::string& path, ReaderOptions options = {});
+    /// Reads from memory the caller keeps alive; `name` is used in error messages.
+    static EventReader from_memory(std::span<const std::uint8_t> data, std::string name,
+                                   ReaderOptions options = {});
+
+    /// The next event, or nullopt at the end (then see partial_tail()). The event's views
+    /// stay valid until the next call. Errors (DataLoss, InvalidArgument) name file and offset;
+    /// after an error the reader stays failed.
+    Result<std::optional<Event>> next();
+
+    /// Reads on until position() == pos (an event boundary). Errors: InvalidArgument when
+    /// pos is not a boundary or lies beyond the end.
+    Result<void> skip_to(std::uint64_t pos);
+
+    /// The format description in force for the last event returned.
+    [[nodiscard]] const FormatDescription& format() const { return format_; }
+    [[nodiscard]] bool has_format() const { return has_format_; }
+    /// Offset of the next event in the file.
+    [[nodiscard]] std::uint64_t position() const { return position_; }
+    [[nodiscard]] const std::optional<PartialTail>& partial_tail() const { return tail_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+
+private:
+    EventReader(std::unique_ptr<ByteSource> source, std::string name, ReaderOptions options);
+
+    Result<std::size_t> ensure(std::size_t n);
+    Result<void> read_magic();
+    Result<Event> decode(const std::uint8_t* p, const EventHeader& h);
+    Result<void> check_checksum(Event& event);
+    Error error_at(std::uint64_t offset, std::string what) const;
+
+    std::unique_ptr<ByteSource> source_;
+    std::string name_;
+    ReaderOptions options_;
+    std::vector<std::uint8_t> buffer_;
+    std::size_t begin_ = 0;  ///< first unread byte in buffer_
+    std::size_t end_ = 0;    ///< one past the last valid byte in buffer_
+    bool eof_ = false;
+    bool started_ = false;
+    bool failed_ = false;
+    std::uint64_t position_ = 0;
+    FormatDescription format_;
+    bool has_format_ = false;
+    std::optional<PartialTail> tail_;
+};
+
+}  // namespace mha::binlog

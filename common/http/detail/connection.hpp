@@ -1,0 +1,85 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/http/detail/beast.hpp"
+#include "common/http/detail/server_state.hpp"
+#include "common/http/request.hpp"
+#include "common/http/response.hpp"
+
+namespace mha::http::detail {
+
+/// What happens to a connection after a request.
+enum class Next { KeepAlive, Close, Abort };
+
+/// Why a request is answered with an error before its handler runs.
+struct Refusal {
+    int status = 403;
+    std::string code;
+    std::string message;
+    bool keep_alive = false;  ///< the connection may serve more requests afterwards
+};
+
+/// One client connection: TLS handshake, identity, then requests until close. Lives in the
+/// frame of serve_connection(); registered in ServerState::connections while alive.
+class Connection {
+public:
+    Connection(ServerState* state, tcp::socket socket, std::shared_ptr<ssl::context> tls);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    net::awaitable<void> run();
+
+    /// Cancels pending I/O unless a handler is running (shutdown).
+    void cancel_if_idle();
+
+    // Bridges for handlers on the worker pool (connection_stream.cpp): they run one I/O step on
+    // the connection's executor and wait for it.
+    Result<std::size_t> read_body_piece_blocking(
+        bhttp::request_parser<bhttp::buffer_body>& parser, std::span<char> buffer);
+    Result<void> write_piece_blocking(std::string_view piece, bool chunked);
+
+private:
+    void arm_deadline();
+    net::awaitable<bool> handshake();
+    net::awaitable<Next> serve_one();
+    [[nodiscard]] std::optional<Refusal> refusal(const Request& request,
+                                                 const Router::Match& match) const;
+    net::awaitable<Next> dispatch(bhttp::request_parser<bhttp::empty_body>& header_parser,
+                                  Request request, const Route& route);
+    net::awaitable<Next> serve_buffered(bhttp::request_parser<bhttp::empty_body>& header_parser,
+                                        Request request, const Route& route);
+    net::awaitable<Next> serve_streamed(bhttp::request_parser<bhttp::empty_body>& header_parser,
+                                        Request request, const Route& route);
+    net::awaitable<Response> call_handler(const Route& route, Request& request);
+    net::awaitable<bool> send_continue_if_expected(
+        const bhttp::request_header<>& header);
+    net::awaitable<Next> send(const bhttp::request_header<>& header, Response response,
+                              bool keep_alive);
+    net::awaitable<Next> send_buffered(const bhttp::request_header<>& header,
+                                       const Response& response, bool keep_alive);
+    net::awaitable<Next> send_streamed(const bhttp::request_header<>& header,
+                                       Response response, bool keep_alive);
+    net::awaitable<Next> send_error(const bhttp::request_header<>& header, int status,
+                                    std::string_view code, std::string_view message,
+                                    bool keep_alive);
+    net::awaitable<Result<std::size_t>> read_body_piece(
+        bhttp::request_parser<bhttp::buffer_body>& parser, std::span<char> buffer);
+    net::awaitable<Result<void>> write_piece(std::string_view piece, bool chunked);
+    net::awaitable<void> close(Next how);
+    void log_request(const bhttp::request_header<>& header, int status);
+
+    ServerState* state_;
+    std::shared_ptr<ssl::context> tls_;  // keeps the context of this connection alive
+    Stream stream_;
+    beast::flat_buffer buffer_;
+    std::string peer_;
+    std::optional<ClientIdentity> identity_;
+    std::string names_;  // the certificate's names, for log lines
+    std::string note_;   // why an error answer was given, for the request's log line
+    bool busy_ = false;
+};
+
+}  // namespace mha::http::detail

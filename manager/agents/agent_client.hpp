@@ -1,0 +1,39 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/config/app_config.hpp"
+#include "common/proto/agent_api.hpp"
+#include "common/util/result.hpp"
+
+namespace mha::http {
+class Client;
+}
+
+namespace mha::manager {
+
+/// The manager's side of one agent (DESIGN.md §4), addressed as the config says: agent_host
+/// (default hostname), agent_port, with the manager's client certificate.
+class AgentClient {
+public:
+    AgentClient(const config::ServerConfig& server, std::chrono::milliseconds timeout);
+    ~AgentClient();
+    AgentClient(AgentClient&&) noexcept;
+    AgentClient& operator=(AgentClient&&) noexcept;
+
+    /// GET /health. A 503 (mysqld down) is still an answer: the body says why.
+    Result<proto::Health> health();
+
+    /// GET /v1/binlogs: the binlog files the agent can read. Errors name the agent.
+    Result<std::string> binlogs();
+
+    /// "agent HOST:PORT"
+    [[nodiscard]] std::string peer() const;
+
+private:
+    std::unique_ptr<http::Client> client_;
+};
+
+}  // namespace mha::manager

@@ -1,0 +1,27 @@
+// mha-manager (masterha_manager): flags, then the daemon.
+#include <CLI/CLI.hpp>
+
+#include "manager/monitor/manager_daemon.hpp"
+
+int main(int argc, char** argv) {
+    mha::manager::ManagerOptions o;
+    CLI::App app{"mha-manager: monitors the master and fails over (masterha_manager)"};
+    app.set_version_flag("--version,-v", std::string("mha-manager ") + MHA_VERSION);
+    app.add_option("--conf,--config", o.conf, "application config")->required();
+    app.add_option("--global_conf", o.global_conf)->capture_default_str();
+    app.add_option("--workdir,--manager_workdir", o.manager_workdir);
+    app.add_option("--log_output,--manager_log", o.manager_log);
+    app.add_option("--log-format", o.log_format)->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--wait_on_monitor_error", o.wait_on_monitor_error);
+    app.add_option("--wait_on_failover_error", o.wait_on_failover_error);
+    app.add_flag("--ignore_fail_on_start", o.ignore_fail_on_start);
+    app.add_flag("--ignore_last_failover", o.ignore_last_failover);
+    app.add_option("--last_failover_minute", o.last_failover_minute)->capture_default_str();
+    app.add_flag("--remove_dead_master_conf", o.remove_dead_master_conf);
+    app.add_flag("--skip_save_master_binlog", o.skip_save_master_binlog);
+    app.add_flag("--skip_change_master", o.skip_change_master);
+    app.add_flag("--skip_disable_read_only", o.skip_disable_read_only);
+    app.allow_extras();  // MHA's wrappers pass unknown options through
+    CLI11_PARSE(app, argc, argv);
+    return mha::manager::run_manager(o);
+}

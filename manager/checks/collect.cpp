@@ -1,0 +1,148 @@
+#include "manager/checks/collect.hpp"
+
+#include <future>
+
+#include "manager/agents/agent_client.hpp"
+#include "manager/hooks/hook_runner.hpp"
+#include "manager/topology/discover.hpp"
+
+namespace mha::manager {
+namespace {
+
+AgentView ask_agent(const config::ServerConfig& server, bool is_master,
+                    std::chrono::milliseconds timeout) {
+    AgentView view;
+    view.checked = true;
+    AgentClient agent(server, timeout);
+    auto health = agent.health();
+    if (!health) {
+        view.error = health.error().message;
+        return view;
+    }
+    view.reachable = true;
+    view.version = health->agent_version;
+    if (is_master) {
+        auto listing = agent.binlogs();
+        view.binlogs_readable = listing.has_value();
+        if (!listing) {
+            view.binlogs_error = listing.error().message;
+        }
+    }
+    return view;
+}
+
+/// Does the replication user exist with REPLICATION SLAVE on this server (MHA's
+/// check_repl_priv)? nullopt when it cannot be asked.
+std::optional<bool> repl_priv(const ServerEndpoint& e, const std::string& user) {
+    mysql::ConnectOptions o;
+    o.host = e.ip;
+    o.port = e.port;
+    o.user = e.user;
+    o.password = e.password;
+    auto session = mysql::connect(o);
+    if (!session) {
+        return std::nullopt;
+    }
+    auto rs = (*session)->query("SELECT Repl_slave_priv FROM mysql.user WHERE user = '" +
+                                (*session)->escape(user) + "'");
+    if (!rs) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < rs->size(); ++i) {
+        if (rs->value(i, "Repl_slave_priv") == "Y") {
+            return true;
+        }
+    }
+    return false;
+}
+
+HookCheck hook_status(const std::string& parameter, const std::optional<std::string>& script,
+                      std::vector<std::string> args, std::chrono::milliseconds timeout) {
+    HookCheck h;
+    h.parameter = parameter;
+    if (!script) {
+        return h;
+    }
+    h.script = *script;
+    auto outcome = run_hook(*script, args, timeout);
+    if (!outcome) {
+        h.error = outcome.error().message;
+        return h;
+    }
+    h.ran = true;
+    h.exit_code = outcome->exit_code;
+    h.timed_out = outcome->timed_out;
+    return h;
+}
+
+std::vector<HookCheck> check_hooks(const config::AppConfig& config, const ServerState* master,
+                                   std::chrono::milliseconds timeout) {
+    const auto& d = config.servers.front();
+    std::string host = master ? master->hostname : "";
+    std::string ip = master ? master->ip : "";
+    std::string port = master ? std::to_string(master->port) : "";
+    return {
+        hook_status("master_ip_failover_script", d.master_ip_failover_script,
+                    {"--command=status", "--ssh_user=" + d.ssh_user, "--orig_master_host=" + host,
+                     "--orig_master_ip=" + ip, "--orig_master_port=" + port},
+                    timeout),
+        hook_status("shutdown_script", d.shutdown_script,
+                    {"--command=status", "--ssh_user=" + d.ssh_user, "--host=" + host,
+                     "--ip=" + ip},
+                    timeout),
+    };
+}
+
+}  // namespace
+
+std::vector<ServerEndpoint> endpoints(const config::AppConfig& config) {
+    std::vector<ServerEndpoint> out;
+    for (const auto& s : config.servers) {
+        out.push_back({s.block, s.hostname, s.ip, static_cast<std::uint16_t>(s.port), s.user,
+                       s.password});
+    }
+    return out;
+}
+
+ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectOptions& options) {
+    ClusterSnapshot snap;
+    auto eps = endpoints(config);
+    std::vector<std::future<AgentView>> agents(config.servers.size());
+    std::vector<std::future<std::optional<bool>>> privs(config.servers.size());
+    // Servers first (agents need to know which one is the master).
+    snap.servers = discover(eps, DiscoverOptions{});
+    const ServerState* master = nullptr;
+    for (const auto& s : snap.servers) {
+        if (s.usable() && !s.is_replica()) {
+            master = master ? nullptr : &s;  // ambiguous: the checks say why
+        }
+    }
+    for (std::size_t i = 0; i < config.servers.size(); ++i) {
+        const auto& c = config.servers[i];
+        bool is_master = master == &snap.servers[i];
+        if (options.agents && !c.skip_init_ssh_check) {
+            agents[i] = std::async(std::launch::async, [c, is_master, &options] {
+                return ask_agent(c, is_master, options.agent_timeout);
+            });
+        }
+        if (snap.servers[i].usable() && snap.servers[i].replica && !c.no_master) {
+            std::string user = c.repl_user.value_or(snap.servers[i].replica->master_user);
+            privs[i] = std::async(std::launch::async,
+                                  [e = eps[i], user] { return repl_priv(e, user); });
+        }
+    }
+    if (options.hooks) {
+        snap.hooks = check_hooks(config, master, options.hook_timeout);
+    }
+    for (std::size_t i = 0; i < config.servers.size(); ++i) {
+        if (agents[i].valid()) {
+            snap.agents[config.servers[i].block] = agents[i].get();
+        }
+        if (privs[i].valid()) {
+            snap.repl_user_ok[config.servers[i].block] = privs[i].get();
+        }
+    }
+    return snap;
+}
+
+}  // namespace mha::manager

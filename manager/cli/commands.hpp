@@ -1,0 +1,64 @@
+#pragma once
+
+#include <string>
+
+#include "common/config/app_config.hpp"
+
+namespace mha::manager {
+
+/// Flags every command shares (MHA's spelling; --config is an alias of --conf).
+struct CommonFlags {
+    std::string conf;
+    std::string global_conf = "/etc/masterha_default.cnf";
+};
+
+/// Loads the app config, printing its warnings; prints the error and returns nullopt on failure.
+std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags);
+
+struct CheckReplFlags {
+    CommonFlags common;
+    int seconds_behind_master = 30;
+    bool ignore_fail_on_start = false;
+    bool skip_agents = false;
+};
+/// masterha_check_repl: 0 "MySQL Replication Health is OK.", 1 NOT OK.
+int run_check_repl(const CheckReplFlags& flags);
+
+/// masterha_check_ssh's successor: every agent over mTLS. 0 all reachable, 1 otherwise.
+int run_check_agents(const CommonFlags& flags);
+
+struct TopologyFlags {
+    CommonFlags common;
+    bool json = false;
+};
+int run_topology(const TopologyFlags& flags);
+
+struct StatusFlags {
+    CommonFlags common;
+    int ping_limit = 10;
+};
+/// masterha_check_status: exit code = MHA's status code.
+int run_status(const StatusFlags& flags);
+
+struct StopFlags {
+    CommonFlags common;
+    bool abort = false;
+    int abort_timeout = 5;
+};
+/// masterha_stop: 0 stopped or not running, 1 failed.
+int run_stop(const StopFlags& flags);
+
+struct ConfHostFlags {
+    std::string conf;
+    std::string command;
+    std::string hostname;
+    std::string block;
+    std::string params;
+};
+/// masterha_conf_host: 0 done, 1 error.
+int run_conf_host(const ConfHostFlags& flags);
+
+/// mhactl's entry point; masterha_* names (argv[0]) map to their subcommands.
+int mhactl_main(int argc, char** argv);
+
+}  // namespace mha::manager

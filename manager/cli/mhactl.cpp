@@ -1,0 +1,104 @@
+// mhactl: one CLI for every operator command; MHA's masterha_* names (argv[0], installed as
+// symlinks) map to the same subcommands with MHA's flags.
+#include <CLI/CLI.hpp>
+
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "manager/cli/commands.hpp"
+
+namespace mha::manager {
+namespace {
+
+const std::map<std::string, std::string>& mha_aliases() {
+    static const std::map<std::string, std::string> aliases = {
+        {"masterha_check_repl", "check-repl"}, {"masterha_check_ssh", "check-agents"},
+        {"masterha_check_status", "status"},   {"masterha_stop", "stop"},
+        {"masterha_conf_host", "conf-host"},
+    };
+    return aliases;
+}
+
+void add_common(CLI::App* cmd, CommonFlags& flags) {
+    cmd->add_option("--conf,--config", flags.conf, "application config (MHA's app1.cnf)");
+    cmd->add_option("--global_conf", flags.global_conf, "global defaults")
+        ->capture_default_str();
+    // MHA's wrappers pass unknown options through; accept them rather than fail a cron line.
+    cmd->allow_extras();
+}
+
+}  // namespace
+
+int mhactl_main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string self = argv[0];
+    self = self.substr(self.find_last_of('/') + 1);
+    if (auto it = mha_aliases().find(self); it != mha_aliases().end()) {
+        args.insert(args.begin(), it->second);
+    }
+    std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+
+    CLI::App app{"mhactl: operate mha (MHA-compatible commands)"};
+    app.set_version_flag("--version,-v", std::string("mhactl ") + MHA_VERSION);
+    app.require_subcommand(1);
+
+    CheckReplFlags repl;
+    auto* check_repl = app.add_subcommand("check-repl", "masterha_check_repl");
+    add_common(check_repl, repl.common);
+    check_repl->add_option("--seconds_behind_master", repl.seconds_behind_master)
+        ->capture_default_str();
+    check_repl->add_flag("--ignore_fail_on_start", repl.ignore_fail_on_start);
+    check_repl->add_flag("--skip_agent_check", repl.skip_agents, "do not ask the agents");
+
+    CommonFlags agents;
+    auto* check_agents = app.add_subcommand("check-agents", "masterha_check_ssh: every agent");
+    add_common(check_agents, agents);
+
+    TopologyFlags topo;
+    auto* topology = app.add_subcommand("topology", "the cluster as a tree");
+    add_common(topology, topo.common);
+    topology->add_flag("--json", topo.json);
+
+    StatusFlags status;
+    auto* status_cmd = app.add_subcommand("status", "masterha_check_status");
+    add_common(status_cmd, status.common);
+    status_cmd->add_option("--ping_limit", status.ping_limit)->capture_default_str();
+
+    StopFlags stop;
+    auto* stop_cmd = app.add_subcommand("stop", "masterha_stop");
+    add_common(stop_cmd, stop.common);
+    stop_cmd->add_flag("--abort", stop.abort);
+    stop_cmd->add_option("--abort_timeout", stop.abort_timeout)->capture_default_str();
+
+    ConfHostFlags conf;
+    auto* conf_host = app.add_subcommand("conf-host", "masterha_conf_host");
+    conf_host->add_option("--conf,--config", conf.conf)->required();
+    conf_host->add_option("--command", conf.command)->required();
+    conf_host->add_option("--hostname", conf.hostname);
+    conf_host->add_option("--block", conf.block);
+    conf_host->add_option("--params", conf.params);
+
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    for (auto* cmd : {check_repl, check_agents, topology, status_cmd, stop_cmd}) {
+        if (*cmd && !cmd->remaining().empty()) {
+            std::cerr << "warning: ignoring options: " << CLI::detail::join(cmd->remaining())
+                      << '\n';
+        }
+    }
+    if (*check_repl) return run_check_repl(repl);
+    if (*check_agents) return run_check_agents(agents);
+    if (*topology) return run_topology(topo);
+    if (*status_cmd) return run_status(status);
+    if (*stop_cmd) return run_stop(stop);
+    if (*conf_host) return run_conf_host(conf);
+    return 1;
+}
+
+}  // namespace mha::manager

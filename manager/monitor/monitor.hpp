@@ -1,0 +1,41 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "common/config/app_config.hpp"
+#include "common/mysql/session.hpp"
+#include "manager/monitor/manager_options.hpp"
+#include "manager/state/status_file.hpp"
+
+namespace mha::manager {
+
+/// MHA's master monitor (MasterMonitor.pm / HealthCheck.pm): holds the monitor advisory lock
+/// on the master and pings it every ping_interval with the configured ping_type.
+class Monitor {
+public:
+    /// `stop` is set by the signal handler; run() returns 0 soon after.
+    Monitor(const config::AppConfig& config, std::size_t master, const ManagerOptions& options,
+            std::string status_path, const std::atomic<bool>& stop);
+
+    /// Returns 0 when stopped by a signal, 1 on a monitor error (lock held by someone else),
+    /// 20 (MHA's MASTER_DEAD_RC) when the master is dead.
+    int run();
+
+private:
+    bool connect_and_lock();
+    Result<void> ping();
+    void set_status(MonitorStatus status);
+    bool sleep_interval();
+
+    const config::AppConfig& config_;
+    const config::ServerConfig& master_;
+    const ManagerOptions& options_;
+    std::string status_path_;
+    const std::atomic<bool>& stop_;
+    std::unique_ptr<mysql::Session> session_;
+    MonitorStatus status_ = MonitorStatus::InitializingMonitor;
+};
+
+}  // namespace mha::manager

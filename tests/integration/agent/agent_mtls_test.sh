@@ -1,0 +1,139 @@
+# mha-agent over real mutual TLS: who gets in, what each role may call, limits and timeouts,
+# certificate reload on SIGHUP, clean stop on SIGTERM. mysqld is absent here (health is 503).
+set -uo pipefail
+source "$(dirname "$0")/lib.sh" || exit 1
+
+ADDR=127.0.3.1
+PORT=7443
+URL="https://$ADDR:$PORT"
+WORK=$(mktemp -d /tmp/mha-agent-mtls.XXXXXX)
+IDLE_PID=""
+cleanup() {
+    [ -n "$IDLE_PID" ] && kill "$IDLE_PID" 2>/dev/null
+    stop_agent
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+CERTS=$WORK/certs
+make_certs "$CERTS" "$ADDR" || fail "mha-certs"
+"$MHA_SOURCE/certs/mha-certs" --out "$WORK/other-ca" --agent "$ADDR" >/dev/null || fail "mha-certs (other CA)"
+printf '[client]\nuser=mha_agent\npassword=unused\n' >"$WORK/credentials.cnf"
+chmod 600 "$WORK/credentials.cnf"
+write_agent_cnf "$WORK/agent.cnf" "$CERTS" "$ADDR" "$PORT" "$WORK/no-mysqld.sock" "$WORK/credentials.cnf"
+start_agent "$WORK/agent.cnf" "$WORK/agent.log" "$ADDR" "$PORT"
+
+# --- who gets in
+out=$(acurl "$CERTS" manager "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "manager /health: expected 503 without mysqld, got: $out"
+grep -q '"reachable":false' <<<"$out" || fail "health body lacks reachable=false: $out"
+grep -q 'no-mysqld.sock' <<<"$out" || fail "health error does not name the socket: $out"
+grep -q '"agent_version":"' <<<"$out" || fail "health body lacks agent_version: $out"
+pass "manager certificate: /health answers 503 with the reason when mysqld is not there"
+
+out=$(acurl "$CERTS" none "$URL/health" 2>&1)
+[ "$(status_of "$out")" = 000 ] || fail "no client certificate: expected no HTTP answer, got: $out"
+s_out=$(openssl s_client -connect "$ADDR:$PORT" -CAfile "$CERTS/ca.crt" </dev/null 2>&1)
+grep -qi "certificate required" <<<"$s_out" || fail "s_client without certificate: no alert: $s_out"
+pass "without a client certificate the handshake is refused"
+
+out=$(acurl "$CERTS" manager "$URL/health" --tls-max 1.2 2>&1)
+[ "$(status_of "$out")" = 000 ] || fail "TLS 1.2 client accepted by a TLS 1.3 agent: $out"
+pass "TLS 1.3 is the default floor (a TLS 1.2 client is refused)"
+
+out=$(curl -sS --max-time 10 --cacert "$CERTS/ca.crt" --cert "$WORK/other-ca/manager.crt" \
+    --key "$WORK/other-ca/manager.key" -w '\n%{http_code}\n' "$URL/health" 2>&1)
+[ "$(status_of "$out")" = 000 ] || fail "certificate from another CA: expected refusal, got: $out"
+pass "a certificate from another CA is refused"
+
+out=$(acurl "$CERTS" client-intruder "$URL/health")
+[ "$(status_of "$out")" = 403 ] || fail "name not on the allow-list: expected 403, got: $out"
+grep -q '"error":"permission_denied"' <<<"$out" || fail "403 body is not the JSON error: $out"
+pass "an allowed CA but a name not on the allow-list gets 403 (JSON)"
+
+out=$(acurl "$CERTS" monitor "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "monitor /health: expected 503, got: $out"
+out=$(acurl "$CERTS" monitor "$URL/v1/binlogs")
+[ "$(status_of "$out")" = 403 ] || fail "monitor /v1/binlogs: expected 403, got: $out"
+out=$(acurl "$CERTS" monitor "$URL/health" -X POST)
+[ "$(status_of "$out")" = 403 ] || fail "monitor POST /health: expected 403, got: $out"
+out=$(acurl "$CERTS" manager "$URL/v1/nothing-here")
+[ "$(status_of "$out")" = 404 ] || fail "manager unknown route: expected 404, got: $out"
+pass "monitor gets /health, 403 elsewhere; unknown routes are 404"
+
+# --- bad clients are answered or cut off, and the agent keeps serving
+exec 3<>"/dev/tcp/$ADDR/$PORT" || fail "cannot open the idle connection"
+( timeout 10 cat <&3 >/dev/null; echo $? >"$WORK/idle.rc" ) &
+IDLE_PID=$!
+out=$(acurl "$CERTS" manager "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "agent stopped serving while a client idles: $out"
+sleep 3.5  # io_timeout is 2 s
+[ -f "$WORK/idle.rc" ] || fail "a client that sends nothing was not cut off after io_timeout"
+[ "$(cat "$WORK/idle.rc")" = 0 ] || fail "idle connection ended by the test's timeout, not the agent"
+exec 3<&-
+IDLE_PID=""
+pass "a client that connects and sends nothing is cut off; others are served meanwhile"
+
+idle_fds=()
+for _ in $(seq 1 16); do  # max_connections = 16
+    exec {fd}<>"/dev/tcp/$ADDR/$PORT" || fail "cannot open an idle connection"
+    idle_fds+=("$fd")
+done
+sleep 0.3
+out=$(acurl "$CERTS" manager "$URL/health" 2>&1)
+[ "$(status_of "$out")" = 000 ] || fail "connection over max_connections was served: $out"
+for fd in "${idle_fds[@]}"; do exec {fd}<&-; done
+sleep 0.3
+out=$(acurl "$CERTS" manager "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "agent does not serve again below max_connections: $out"
+pass "connections over max_connections are refused until others close"
+
+s_out=$( (printf 'THIS IS NOT HTTP\r\n\r\n'; sleep 1) | openssl s_client -quiet -connect "$ADDR:$PORT" \
+    -CAfile "$CERTS/ca.crt" -cert "$CERTS/manager.crt" -key "$CERTS/manager.key" 2>/dev/null)
+grep -q "HTTP/1.1 400" <<<"$s_out" || fail "malformed request: expected 400, got: $s_out"
+grep -q '"error":"invalid_argument"' <<<"$s_out" || fail "malformed request: no JSON error: $s_out"
+pass "a malformed request gets 400 (JSON)"
+
+big_header=$(head -c 8000 /dev/zero | tr '\0' a)
+out=$(acurl "$CERTS" manager "$URL/health" -H "X-Big: $big_header")
+[ "$(status_of "$out")" = 431 ] || fail "oversized header: expected 431, got: $out"
+head -c 100000 /dev/zero >"$WORK/big.body"
+out=$(acurl "$CERTS" manager "$URL/health" -X GET --data-binary @"$WORK/big.body")
+[ "$(status_of "$out")" = 413 ] || fail "oversized body: expected 413, got: $out"
+out=$(acurl "$CERTS" manager "$URL/health" -X GET -H 'Transfer-Encoding: chunked' \
+    --data-binary @"$WORK/big.body")
+[ "$(status_of "$out")" = 413 ] || fail "oversized chunked body: expected 413, got: $out"
+out=$(acurl "$CERTS" manager "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "agent stopped serving after bad requests: $out"
+pass "oversized header (431) and body (413, also chunked) are refused; the agent keeps serving"
+
+# --- SIGHUP: new certificates for new connections, same process and listener
+served_serial() {
+    openssl s_client -connect "$ADDR:$PORT" -CAfile "$CERTS/ca.crt" -cert "$CERTS/manager.crt" \
+        -key "$CERTS/manager.key" </dev/null 2>/dev/null | openssl x509 -noout -serial
+}
+before=$(served_serial)
+[ -n "$before" ] || fail "cannot read the served certificate"
+[ "$before" = "$(openssl x509 -noout -serial -in "$CERTS/agent-$ADDR.crt")" ] || fail "served cert is not the agent's"
+"$MHA_SOURCE/certs/mha-certs" --out "$CERTS" --agent "$ADDR" --renew >/dev/null || fail "mha-certs --renew"
+expected=$(openssl x509 -noout -serial -in "$CERTS/agent-$ADDR.crt")
+[ "$before" != "$expected" ] || fail "mha-certs --renew did not make a new certificate"
+pid_before=$AGENT_PID
+kill -HUP "$AGENT_PID"
+for _ in $(seq 1 50); do
+    [ "$(served_serial)" = "$expected" ] && break
+    sleep 0.1
+done
+[ "$(served_serial)" = "$expected" ] || fail "after SIGHUP the agent still serves $before"
+kill -0 "$pid_before" 2>/dev/null || fail "the agent died on SIGHUP"
+out=$(acurl "$CERTS" manager "$URL/health")
+[ "$(status_of "$out")" = 503 ] || fail "renewed manager certificate not accepted after SIGHUP: $out"
+pass "SIGHUP serves the new certificate ($before -> $expected), same PID $pid_before"
+
+# --- SIGTERM: clean stop
+kill -TERM "$AGENT_PID"
+wait "$AGENT_PID"
+rc=$?
+AGENT_PID=""
+[ "$rc" = 0 ] || fail "mha-agent exited $rc on SIGTERM"
+pass "SIGTERM stops the agent cleanly (exit 0)"

@@ -1,0 +1,1 @@
+"""The sandbox cluster (DESIGN.md §7): real mariadbd replication on loopback addresses."""

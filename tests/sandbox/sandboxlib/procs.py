@@ -1,0 +1,97 @@
+"""Processes the sandbox starts: detached, recorded by PID, and only ever killed by that PID
+after checking that the PID still belongs to this sandbox (its command line names D)."""
+
+import os
+import signal
+import subprocess
+import time
+
+
+def read_pid(pid_file):
+    try:
+        with open(pid_file) as f:
+            return int(f.read().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def process_state(pid):
+    """'R', 'S', 'T' (stopped), 'Z' … from /proc, or None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def owned_pid(pid_file, marker):
+    """The PID in pid_file if that process is alive (not a zombie) and its command line
+    contains marker (the sandbox directory), else None."""
+    pid = read_pid(pid_file)
+    if pid is None:
+        return None
+    state = process_state(pid)
+    if state is None or state == "Z" or marker not in cmdline(pid):
+        return None
+    return pid
+
+
+def spawn(argv, log_path, pid_file=None):
+    """Starts argv detached (own session, stdin closed, output to log_path); records its PID."""
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True, close_fds=True)
+    if pid_file:
+        with open(pid_file, "w") as f:
+            f.write(f"{proc.pid}\n")
+    return proc
+
+
+def signal_owned(pid_file, marker, sig):
+    pid = owned_pid(pid_file, marker)
+    if pid is None:
+        return None
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def wait_gone(pid, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = process_state(pid)
+        if state is None or state == "Z":
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def kill_owned(pid_file, marker, sig=signal.SIGKILL, timeout=10.0):
+    """Signals the owned process and waits until it is gone. Returns its PID or None."""
+    pid = signal_owned(pid_file, marker, sig)
+    if pid is None:
+        return None
+    if sig != signal.SIGKILL and process_state(pid) == "T":
+        os.kill(pid, signal.SIGCONT)  # a frozen process cannot act on SIGTERM
+    if not wait_gone(pid, timeout) and sig != signal.SIGKILL:
+        os.kill(pid, signal.SIGKILL)
+        wait_gone(pid, 5.0)
+    return pid
+
+
+def tail(path, lines=25):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return f"(no {path})\n"

@@ -1,0 +1,90 @@
+# Sourced by integration test scripts: bring sandboxes up (tests/sandbox/sandbox) and always
+# tear them down, also when the test fails or is interrupted.
+#
+#   sandbox_start VAR [up options…]   up in a fresh directory; its path goes into $VAR
+#   sandbox_cmd SUBCOMMAND --dir D …  the sandbox tool
+#   sandbox_bg PID                    a background process (e.g. load) to kill at the end
+#   sandbox_sql D HOSTINDEX "SQL"     root over that host's socket, -N -B output
+#   sandbox_fail MESSAGE              prints and exits 1 (teardown runs)
+#   sandbox_pids D                    every PID the sandbox recorded (for leak checks)
+#
+# Installs `trap … EXIT` and turns INT/TERM into exit: a test that needs its own cleanup
+# registers it with sandbox_on_exit "command".
+
+MHA_SOURCE=${MHA_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SANDBOX_TOOL="$MHA_SOURCE/tests/sandbox/sandbox"
+# shellcheck disable=SC2034  # for the sourcing tests
+SANDBOX_LOAD="$MHA_SOURCE/tests/sandbox/load"
+# shellcheck disable=SC2034  # for the sourcing tests
+SANDBOX_VERIFY="$MHA_SOURCE/tests/sandbox/verify"
+if [ -z "${MHA_BIN:-}" ]; then
+    export MHA_BIN="$MHA_SOURCE/build/bin"
+fi
+
+_sandbox_dirs=()
+_sandbox_bg_pids=()
+_sandbox_on_exit=()
+
+sandbox_cleanup() {
+    local rc=$? pid d cmd
+    trap - EXIT INT TERM
+    for pid in "${_sandbox_bg_pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    for cmd in "${_sandbox_on_exit[@]}"; do
+        eval "$cmd" || true
+    done
+    for d in "${_sandbox_dirs[@]}"; do
+        if [ -d "$d" ]; then
+            if [ "$rc" != 0 ]; then
+                echo "--- sandbox $d at failure:" >&2
+                "$SANDBOX_TOOL" status --dir "$d" >&2 || true
+            fi
+            "$SANDBOX_TOOL" down --dir "$d" >/dev/null || echo "sandbox down $d failed" >&2
+        fi
+        rmdir "$(dirname "$d")" 2>/dev/null || true
+    done
+    exit "$rc"
+}
+trap sandbox_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+sandbox_on_exit() {
+    _sandbox_on_exit+=("$1")
+}
+
+sandbox_fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+sandbox_cmd() {
+    "$SANDBOX_TOOL" "$@"
+}
+
+sandbox_start() {
+    local var=$1 parent
+    shift
+    parent=$(mktemp -d /tmp/mha-sandbox-test.XXXXXX)
+    _sandbox_dirs+=("$parent/sandbox")
+    printf -v "$var" '%s' "$parent/sandbox"
+    "$SANDBOX_TOOL" up --dir "$parent/sandbox" "$@"
+}
+
+sandbox_bg() {
+    _sandbox_bg_pids+=("$1")
+}
+
+sandbox_sql() {
+    local d=$1 index=$2
+    shift 2
+    mariadb --no-defaults -uroot --socket="$d/host$index/mysqld.sock" -N -B -e "$*"
+}
+
+sandbox_pids() {
+    local f
+    for f in "$1"/host*/*.pid; do
+        [ -f "$f" ] && cat "$f"
+    done
+}
