@@ -61,6 +61,54 @@ Result<proto::Health> AgentClient::health() {
     return h;
 }
 
+namespace {
+
+template <class T>
+Result<T> get_json(http::Client& client, const std::string& peer, const std::string& target) {
+    auto r = client.get(target);
+    if (!r) {
+        return tl::unexpected(r.error());
+    }
+    auto body = nlohmann::json::parse(r->body, nullptr, false);
+    if (r->status != 200 || body.is_discarded() || !body.is_object()) {
+        return make_error(ErrorCode::Unavailable,
+                          peer + ": " + target.substr(0, target.find('?')) + ": " + error_text(*r));
+    }
+    try {
+        return body.get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        return make_error(ErrorCode::DataLoss, peer + ": " + target + ": " + e.what());
+    }
+}
+
+}  // namespace
+
+Result<proto::MysqldLiveness> AgentClient::mysqld(int timeout_ms) {
+    return get_json<proto::MysqldLiveness>(
+        *client_, peer(), std::string(proto::kRouteMysqld) + "?timeout_ms=" + std::to_string(timeout_ms));
+}
+
+Result<proto::ProbeResult> AgentClient::probe(const std::string& host, int port, int timeout_ms) {
+    return get_json<proto::ProbeResult>(
+        *client_, peer(),
+        std::string(proto::kRouteProbe) + "?host=" + host + "&port=" + std::to_string(port) +
+            "&timeout_ms=" + std::to_string(timeout_ms));
+}
+
+Result<std::string> AgentClient::unfence() {
+    auto r = client_->post(std::string(proto::kRouteUnfence), "{}");
+    if (!r) {
+        return tl::unexpected(r.error());
+    }
+    auto body = nlohmann::json::parse(r->body, nullptr, false);
+    if (r->status != 200 || body.is_discarded()) {
+        return make_error(ErrorCode::Aborted, peer() + ": unfence: " + error_text(*r));
+    }
+    auto u = body.get<proto::UnfenceResult>();
+    return peer() + ": fence file " + u.fence_file +
+           (u.existed ? " removed; restart mysqld to make it writable" : " was not there");
+}
+
 Result<std::string> AgentClient::binlogs() {
     auto r = client_->get(std::string(proto::kRouteBinlogs));
     if (!r) {

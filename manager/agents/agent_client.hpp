@@ -29,6 +29,15 @@ public:
     /// GET /v1/binlogs: the binlog files the agent can read. Errors name the agent.
     Result<std::string> binlogs();
 
+    /// GET /v1/mysqld: the local mysqld's process state and a local SELECT 1.
+    Result<proto::MysqldLiveness> mysqld(int timeout_ms);
+
+    /// GET /v1/probe: does host:port answer this agent's host?
+    Result<proto::ProbeResult> probe(const std::string& host, int port, int timeout_ms);
+
+    /// POST /v1/unfence: removes the fence file; returns what the agent said.
+    Result<std::string> unfence();
+
     /// "agent HOST:PORT"
     [[nodiscard]] std::string peer() const;
 

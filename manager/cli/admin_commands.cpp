@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/config/conf_edit.hpp"
+#include "manager/agents/agent_client.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/cli/output.hpp"
 #include "manager/state/status_file.hpp"
@@ -77,6 +78,28 @@ int run_stop(const StopFlags& flags) {
     }
     std::cout << "Stopped " << config->app_name << " successfully.\n";
     return 0;
+}
+
+int run_unfence(const UnfenceFlags& flags) {
+    auto config = load_config_or_report(flags.common);
+    if (!config) {
+        return 1;
+    }
+    for (const auto& s : config->servers) {
+        if (s.hostname != flags.host && s.ip != flags.host && s.block != flags.host) {
+            continue;
+        }
+        AgentClient agent(s, std::chrono::seconds(5));
+        auto r = agent.unfence();
+        if (!r) {
+            print_error(r.error().message);
+            return 1;
+        }
+        print_info(*r);
+        return 0;
+    }
+    print_error("--host=" + flags.host + ": no such server in " + flags.common.conf);
+    return 1;
 }
 
 int run_conf_host(const ConfHostFlags& flags) {

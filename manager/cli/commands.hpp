@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/config/app_config.hpp"
+#include "manager/failover/failover_options.hpp"
 
 namespace mha::manager {
 
@@ -57,6 +58,27 @@ struct ConfHostFlags {
 };
 /// masterha_conf_host: 0 done, 1 error.
 int run_conf_host(const ConfHostFlags& flags);
+
+struct SwitchFlags {
+    CommonFlags common;
+    std::string master_state;
+    std::string dead_master_host;
+    std::string dead_master_ip;
+    int dead_master_port = 0;
+    std::string new_master_host;
+    int new_master_port = 0;
+    int interactive = 1;
+    FailoverOptions failover;
+};
+/// masterha_master_switch: exit codes as MHA's failover (0, 10, 1).
+int run_switch(const SwitchFlags& flags);
+
+struct UnfenceFlags {
+    CommonFlags common;
+    std::string host;  ///< hostname or ip of a server of the config
+};
+/// mhactl unfence: removes the fence file through that server's agent (DESIGN.md §4).
+int run_unfence(const UnfenceFlags& flags);
 
 /// mhactl's entry point; masterha_* names (argv[0]) map to their subcommands.
 int mhactl_main(int argc, char** argv);

@@ -17,7 +17,7 @@ const std::map<std::string, std::string>& mha_aliases() {
     static const std::map<std::string, std::string> aliases = {
         {"masterha_check_repl", "check-repl"}, {"masterha_check_ssh", "check-agents"},
         {"masterha_check_status", "status"},   {"masterha_stop", "stop"},
-        {"masterha_conf_host", "conf-host"},
+        {"masterha_conf_host", "conf-host"},   {"masterha_master_switch", "switch"},
     };
     return aliases;
 }
@@ -81,12 +81,36 @@ int mhactl_main(int argc, char** argv) {
     conf_host->add_option("--block", conf.block);
     conf_host->add_option("--params", conf.params);
 
+    SwitchFlags sw;
+    auto* switch_cmd = app.add_subcommand("switch", "masterha_master_switch");
+    add_common(switch_cmd, sw.common);
+    switch_cmd->add_option("--master_state", sw.master_state, "dead | alive")->required();
+    switch_cmd->add_option("--dead_master_host", sw.dead_master_host);
+    switch_cmd->add_option("--dead_master_ip", sw.dead_master_ip);
+    switch_cmd->add_option("--dead_master_port", sw.dead_master_port);
+    switch_cmd->add_option("--new_master_host", sw.new_master_host);
+    switch_cmd->add_option("--new_master_port", sw.new_master_port);
+    switch_cmd->add_option("--interactive", sw.interactive, "MHA's; 0 is the only mode here");
+    switch_cmd->add_flag("--ignore_last_failover", sw.failover.ignore_last_failover);
+    switch_cmd->add_option("--last_failover_minute", sw.failover.last_failover_minute);
+    switch_cmd->add_flag("--remove_dead_master_conf", sw.failover.remove_dead_master_conf);
+    switch_cmd->add_flag("--skip_save_master_binlog", sw.failover.skip_save_master_binlog);
+    switch_cmd->add_flag("--skip_change_master", sw.failover.skip_change_master);
+    switch_cmd->add_flag("--skip_disable_read_only", sw.failover.skip_disable_read_only);
+    switch_cmd->add_option("--wait_on_failover_error", sw.failover.wait_on_failover_error);
+
+    UnfenceFlags unfence;
+    auto* unfence_cmd = app.add_subcommand("unfence", "remove a fence through the host's agent");
+    add_common(unfence_cmd, unfence.common);
+    unfence_cmd->add_option("--host", unfence.host, "hostname, ip or block of the server")
+        ->required();
+
     try {
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-    for (auto* cmd : {check_repl, check_agents, topology, status_cmd, stop_cmd}) {
+    for (auto* cmd : {check_repl, check_agents, topology, status_cmd, stop_cmd, switch_cmd}) {
         if (*cmd && !cmd->remaining().empty()) {
             std::cerr << "warning: ignoring options: " << CLI::detail::join(cmd->remaining())
                       << '\n';
@@ -98,6 +122,8 @@ int mhactl_main(int argc, char** argv) {
     if (*status_cmd) return run_status(status);
     if (*stop_cmd) return run_stop(stop);
     if (*conf_host) return run_conf_host(conf);
+    if (*switch_cmd) return run_switch(sw);
+    if (*unfence_cmd) return run_unfence(unfence);
     return 1;
 }
 

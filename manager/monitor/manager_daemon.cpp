@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "common/log/log.hpp"
+#include "manager/agents/failover_ops.hpp"
 #include "manager/checks/collect.hpp"
+#include "manager/failover/failover_runner.hpp"
 #include "manager/checks/repl_check.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/monitor/monitor.hpp"
@@ -68,6 +71,36 @@ int fail(const ManagerOptions& options, int code) {
     return code;
 }
 
+/// MHA's masterha_manager after MASTER_DEAD: the failover, then exit with its code.
+int fail_over(const config::AppConfig& config, std::size_t master, const ManagerOptions& options,
+              const Decision& decision, const std::string& status_path) {
+    auto log = log::get("manager");
+    const auto& dead = config.servers[master];
+    (void)write_status(status_path,
+                       StatusRecord{getpid(), MonitorStatus::FailoverRunning, dead.hostname});
+    FailoverOptions f;
+    f.dead_master_host = dead.hostname;
+    f.dead_master_port = dead.port;
+    f.ignore_last_failover = options.ignore_last_failover;
+    f.last_failover_minute = options.last_failover_minute;
+    f.remove_dead_master_conf = options.remove_dead_master_conf;
+    f.skip_save_master_binlog = options.skip_save_master_binlog;
+    f.skip_change_master = options.skip_change_master;
+    f.skip_disable_read_only = options.skip_disable_read_only;
+    f.wait_on_failover_error = options.wait_on_failover_error;
+    f.master_confirmed_dead = true;
+    log->info("Master {} is dead ({}). Starting failover.", dead.hostname, decision.reason);
+    AgentFailoverOps agents;
+    auto result = run_failover(config, f, agents);
+    if (result.exit_code == kFailoverError) {
+        (void)write_status(status_path,
+                           StatusRecord{getpid(), MonitorStatus::FailoverError, dead.hostname});
+    } else {
+        std::remove(status_path.c_str());
+    }
+    return result.exit_code;
+}
+
 }  // namespace
 
 int run_manager(const ManagerOptions& options) {
@@ -116,10 +149,10 @@ int run_manager(const ManagerOptions& options) {
     }
     Monitor monitor(*config, *master, options, status_path, g_stop);
     int code = monitor.run();
-    if (code != 0 && code != 20) {
-        return fail(options, code);
+    if (code != 20) {
+        return code == 0 ? 0 : fail(options, code);
     }
-    return code;
+    return fail_over(*config, *master, options, monitor.decision(), status_path);
 }
 
 }  // namespace mha::manager

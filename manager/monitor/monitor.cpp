@@ -3,16 +3,21 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "common/log/log.hpp"
+#include "manager/agents/agent_client.hpp"
+#include "manager/hooks/hook_runner.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
 namespace {
 
-constexpr int kMaxPingErrors = 4;  // MHA: one failed ping plus three failed reconnects
+using Clock = std::chrono::steady_clock;
+
+constexpr int kAgentTimeoutMs = 800;  // the agents answer in a few ms; a silent host does not
 
 }  // namespace
 
@@ -34,17 +39,22 @@ void Monitor::set_status(MonitorStatus status) {
     (void)write_status(status_path_, StatusRecord{getpid(), status, master_.hostname});
 }
 
-bool Monitor::connect_and_lock() {
-    auto log = log::get("manager");
+Result<std::unique_ptr<mysql::Session>> Monitor::connect_master() const {
     mysql::ConnectOptions o;
     o.host = master_.ip;
     o.port = static_cast<std::uint16_t>(master_.port);
     o.user = master_.user;
     o.password = master_.password;
     o.connect_timeout = std::chrono::seconds(master_.ping_interval);
-    o.read_timeout = std::chrono::seconds(master_.ping_interval);
-    o.write_timeout = o.read_timeout;
-    auto session = mysql::connect(o);
+    // The wait between pings runs on the server (DO SLEEP): allow it plus the ping's deadline.
+    o.read_timeout = std::chrono::seconds(2 * master_.ping_interval);
+    o.write_timeout = std::chrono::seconds(master_.ping_interval);
+    return mysql::connect(o);
+}
+
+bool Monitor::connect_and_lock() {
+    auto log = log::get("manager");
+    auto session = connect_master();
     if (!session) {
         log->error("Connecting to the master {} failed: {}", master_.hostname,
                    session.error().message);
@@ -63,21 +73,81 @@ bool Monitor::connect_and_lock() {
 }
 
 Result<void> Monitor::ping() {
-    if (!session_) {
-        return make_error(ErrorCode::Unavailable, "not connected");
+    if (master_.ping_type == config::PingType::Connect || !session_) {
+        auto s = connect_master();
+        if (!s) {
+            return tl::unexpected(s.error());
+        }
+        session_ = std::move(*s);
+    }
+    if (master_.ping_type == config::PingType::Insert) {
+        return session_->execute(
+            "CREATE DATABASE IF NOT EXISTS infra; CREATE TABLE IF NOT EXISTS infra.chk_masterha "
+            "(`key` tinyint NOT NULL primary key, `val` int(10) unsigned NOT NULL DEFAULT '0'); "
+            "INSERT INTO infra.chk_masterha values (1,unix_timestamp()) ON DUPLICATE KEY UPDATE "
+            "val=unix_timestamp()");
     }
     return session_->execute("SELECT 1 As Value");
 }
 
-bool Monitor::sleep_interval() {
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(master_.ping_interval);
-    while (std::chrono::steady_clock::now() < until) {
-        if (stop_) {
-            return false;
+/// Waits until `until` on the master itself (DO SLEEP on the ping session): a crash closes the
+/// connection at once, so death is seen within milliseconds instead of at the next ping.
+Result<void> Monitor::wait_interval(Clock::time_point until) {
+    while (Clock::now() < until && !stop_) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+        auto step = std::min<long long>(left.count(), 200);
+        if (session_ && master_.ping_type != config::PingType::Connect) {
+            auto r = session_->execute("DO SLEEP(" + std::to_string(step / 1000.0) + ")");
+            if (!r) {
+                return r;
+            }
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(step));
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return !stop_;
+    return {};
+}
+
+Decision Monitor::investigate(int failed_pings) {
+    auto log = log::get("manager");
+    DetectionInput in;
+    in.failed_pings = failed_pings;
+    auto own = std::async(std::launch::async, [this] {
+        AgentClient agent(master_, std::chrono::milliseconds(kAgentTimeoutMs));
+        return agent.mysqld(kAgentTimeoutMs / 2);
+    });
+    std::vector<std::future<Result<proto::ProbeResult>>> probes;
+    for (const auto& s : config_.servers) {
+        if (&s == &master_) {
+            continue;
+        }
+        probes.push_back(std::async(std::launch::async, [this, s] {
+            AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
+            return agent.probe(master_.hostname, master_.port, kAgentTimeoutMs / 2);
+        }));
+    }
+    if (auto m = own.get()) {
+        in.master_agent = *m;
+        log->info("The master's agent: mysqld {} (pid {}), answers locally: {}", m->process,
+                  m->pid, m->answers ? "yes" : "no");
+    } else {
+        log->warn("The master's agent did not answer: {}", m.error().message);
+    }
+    for (auto& f : probes) {
+        if (auto p = f.get()) {
+            in.probes.push_back(*p);
+        }
+    }
+    if (failed_pings >= in.max_failed_pings && master_.secondary_check_script) {
+        auto outcome = run_hook(*master_.secondary_check_script,
+                                {"--user=" + master_.ssh_user, "--master_host=" + master_.hostname,
+                                 "--master_ip=" + master_.ip,
+                                 "--master_port=" + std::to_string(master_.port),
+                                 "--ping_type=" + std::string(config::ping_type_name(master_.ping_type))},
+                                std::chrono::seconds(30));
+        in.secondary_check_exit = outcome ? outcome->exit_code : 1;
+    }
+    return decide(in);
 }
 
 int Monitor::run() {
@@ -91,42 +161,52 @@ int Monitor::run() {
     set_status(MonitorStatus::PingOk);
     log->info("Ping({}) succeeded, waiting until MySQL doesn't respond..",
               config::ping_type_name(master_.ping_type));
-    int errors = 0;
-    while (sleep_interval()) {
-        auto pinged = ping();
-        if (pinged) {
-            if (errors > 0) {
+    int failed = 0;
+    while (!stop_) {
+        auto next = Clock::now() + std::chrono::seconds(master_.ping_interval);
+        auto result = failed == 0 ? wait_interval(next) : Result<void>{};
+        if (result && !stop_) {
+            result = ping();
+        }
+        if (stop_) {
+            break;
+        }
+        if (result) {
+            if (failed > 0) {
                 log->info("Ping({}) succeeded again.", config::ping_type_name(master_.ping_type));
             }
-            errors = 0;
+            failed = 0;
             set_status(MonitorStatus::PingOk);
             continue;
         }
-        if (is_alive_error(pinged.error().native_code)) {
+        if (is_alive_error(result.error().native_code)) {
             log->warn("Got error on MySQL ping: {} (not counted: the server answers)",
-                      pinged.error().message);
+                      result.error().message);
+            session_.reset();
+            std::this_thread::sleep_until(next);
             continue;
         }
-        ++errors;
-        log->warn("Got error on MySQL select ping: {}", pinged.error().message);
-        set_status(MonitorStatus::PingFailing);
+        ++failed;
         session_.reset();
-        if (errors >= kMaxPingErrors) {
-            set_status(MonitorStatus::PingFailed);
-            log->warn("Master is not reachable from health checker!");
-            return 20;
+        log->warn("Got error on MySQL select ping: {}", result.error().message);
+        set_status(MonitorStatus::PingFailing);
+        decision_ = investigate(failed);
+        switch (decision_.verdict) {
+            case Verdict::Dead:
+                set_status(MonitorStatus::PingFailed);
+                log->warn("Master {} is down: {}", master_.hostname, decision_.reason);
+                return 20;
+            case Verdict::Partitioned:
+                log->warn("Master {} does not answer the manager, but {}: no failover.",
+                          master_.hostname, decision_.reason);
+                failed = 0;
+                break;
+            case Verdict::Alive:
+            case Verdict::Suspect:
+                log->warn("Master {} is not reachable: {}", master_.hostname, decision_.reason);
+                break;
         }
-        // Reconnect without the lock (MHA), so the next ping has a session.
-        mysql::ConnectOptions o;
-        o.host = master_.ip;
-        o.port = static_cast<std::uint16_t>(master_.port);
-        o.user = master_.user;
-        o.password = master_.password;
-        o.connect_timeout = std::chrono::seconds(master_.ping_interval);
-        o.read_timeout = o.connect_timeout;
-        if (auto s = mysql::connect(o)) {
-            session_ = std::move(*s);
-        }
+        std::this_thread::sleep_until(next);
     }
     log->info("Got terminate signal. Exit.");
     return 0;

@@ -6,6 +6,7 @@
 
 #include "common/config/app_config.hpp"
 #include "common/mysql/session.hpp"
+#include "manager/monitor/detection.hpp"
 #include "manager/monitor/manager_options.hpp"
 #include "manager/state/status_file.hpp"
 
@@ -20,14 +21,19 @@ public:
             std::string status_path, const std::atomic<bool>& stop);
 
     /// Returns 0 when stopped by a signal, 1 on a monitor error (lock held by someone else),
-    /// 20 (MHA's MASTER_DEAD_RC) when the master is dead.
+    /// 20 (MHA's MASTER_DEAD_RC) when the master is dead (then see decision()).
     int run();
+
+    /// Why the master was declared dead (valid after run() returned 20).
+    [[nodiscard]] const Decision& decision() const { return decision_; }
 
 private:
     bool connect_and_lock();
+    Result<std::unique_ptr<mysql::Session>> connect_master() const;
     Result<void> ping();
+    Result<void> wait_interval(std::chrono::steady_clock::time_point until);
+    Decision investigate(int failed_pings);
     void set_status(MonitorStatus status);
-    bool sleep_interval();
 
     const config::AppConfig& config_;
     const config::ServerConfig& master_;
@@ -36,6 +42,7 @@ private:
     const std::atomic<bool>& stop_;
     std::unique_ptr<mysql::Session> session_;
     MonitorStatus status_ = MonitorStatus::InitializingMonitor;
+    Decision decision_;
 };
 
 }  // namespace mha::manager

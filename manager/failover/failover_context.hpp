@@ -1,0 +1,82 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config/app_config.hpp"
+#include "common/mysql/session.hpp"
+#include "manager/failover/failover_agents.hpp"
+#include "manager/failover/failover_options.hpp"
+#include "manager/failover/selection.hpp"
+#include "manager/topology/server_state.hpp"
+
+namespace mha::manager {
+
+/// MHA's failover in its order (DESIGN.md §6), one function per phase.
+enum class Phase {
+    CheckConfig,
+    StopReplicaIo,
+    FenceOldMaster,
+    FindLatest,
+    SaveMasterBinlog,
+    SelectNewMaster,
+    RecoverNewMaster,
+    RecoverReplicas,
+    Cleanup,
+    Done,
+};
+
+std::string_view phase_name(Phase phase);
+
+/// How one replica's recovery ended (Phase 4).
+struct ReplicaOutcome {
+    bool ok = false;
+    std::string message;
+};
+
+/// Everything the phases share. Indices refer to config.servers / servers.
+struct FailoverContext {
+    const config::AppConfig& config;
+    FailoverOptions options;
+    FailoverAgents& agents;
+    std::string timestamp;  ///< YYYYmmddHHMMSS, in work file names as MHA
+    std::size_t dead = 0;
+    std::vector<ServerState> servers;
+    std::map<std::size_t, std::unique_ptr<mysql::Session>> sessions;  ///< alive replicas
+    std::vector<std::size_t> replicas;  ///< replicas being recovered, config order
+    std::vector<std::size_t> dropped;   ///< ignore_fail replicas left out
+    std::vector<std::size_t> latest;
+    std::vector<std::size_t> oldest;
+    std::vector<std::size_t> lacking_relay_logs;
+    bool dead_agent_up = false;
+    std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
+    std::optional<std::size_t> new_master;
+    BinlogCoord new_master_coord;
+    std::string new_master_gtid;
+    std::map<std::size_t, ReplicaOutcome> outcomes;
+    std::vector<std::string> report;  ///< the Failover Report's body lines
+    bool changed_anything = false;    ///< from Phase 2 on: errors leave failover.error
+
+    [[nodiscard]] const config::ServerConfig& cfg(std::size_t i) const {
+        return config.servers[i];
+    }
+    [[nodiscard]] std::string label(std::size_t i) const;
+    [[nodiscard]] std::string work_file(std::string_view prefix, std::size_t host) const;
+};
+
+using PhaseResult = Result<Phase>;
+
+PhaseResult phase_check_config(FailoverContext& ctx);
+PhaseResult phase_stop_replica_io(FailoverContext& ctx);
+PhaseResult phase_fence_old_master(FailoverContext& ctx);
+PhaseResult phase_find_latest(FailoverContext& ctx);
+PhaseResult phase_save_master_binlog(FailoverContext& ctx);
+PhaseResult phase_select_new_master(FailoverContext& ctx);
+PhaseResult phase_recover_new_master(FailoverContext& ctx);
+PhaseResult phase_recover_replicas(FailoverContext& ctx);
+PhaseResult phase_cleanup(FailoverContext& ctx);
+
+}  // namespace mha::manager

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mha::manager {
+
+/// masterha_master_switch --master_state=dead / masterha_manager's failover flags (MHA 0.58).
+struct FailoverOptions {
+    std::string dead_master_host;  ///< which server of the config died (hostname or ip)
+    std::optional<int> dead_master_port;
+    std::optional<std::string> new_master_host;
+    std::optional<int> new_master_port;
+    bool ignore_last_failover = false;
+    int last_failover_minute = 480;
+    bool remove_dead_master_conf = false;
+    bool skip_save_master_binlog = false;
+    bool skip_change_master = false;
+    bool skip_disable_read_only = false;
+    int wait_on_failover_error = 0;
+    bool dry_run = false;  ///< plan and print, change nothing
+    /// The monitor already fenced/checked the master (e.g. it saw the process gone).
+    bool master_confirmed_dead = false;
+};
+
+/// MHA's failover exit codes.
+inline constexpr int kFailoverOk = 0;
+inline constexpr int kFailoverError = 1;
+inline constexpr int kFailoverPartial = 10;
+
+}  // namespace mha::manager

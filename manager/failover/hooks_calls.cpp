@@ -1,0 +1,46 @@
+#include "manager/failover/hooks_calls.hpp"
+
+#include "manager/hooks/hook_runner.hpp"
+
+namespace mha::manager {
+
+HookCall call_hook(const std::optional<std::string>& script, const std::vector<std::string>& args,
+                   const std::vector<std::string>& secret_args, int hook_timeout_seconds) {
+    HookCall call;
+    if (!script) {
+        return call;
+    }
+    call.description = *script;
+    for (const auto& a : args) {
+        call.description += " " + a;
+    }
+    for (const auto& a : secret_args) {
+        call.description += " " + a.substr(0, a.find('=') + 1) + "xxx";
+    }
+    auto outcome = run_hook(*script, args, std::chrono::seconds(hook_timeout_seconds), secret_args);
+    if (!outcome) {
+        call.verdict = HookVerdict::Abort;
+        call.output = outcome.error().message;
+        return call;
+    }
+    call.exit_code = outcome->exit_code;
+    call.output = outcome->output;
+    if (outcome->timed_out) {
+        call.verdict = HookVerdict::Abort;
+        call.output += "\n(killed after " + std::to_string(hook_timeout_seconds) + " s)";
+    } else if (outcome->exit_code == 0) {
+        call.verdict = HookVerdict::Ok;
+    } else if (outcome->exit_code == 10) {
+        call.verdict = HookVerdict::Proceed;
+    } else {
+        call.verdict = HookVerdict::Abort;
+    }
+    return call;
+}
+
+std::vector<std::string> orig_master_args(const config::ServerConfig& orig) {
+    return {"--orig_master_host=" + orig.hostname, "--orig_master_ip=" + orig.ip,
+            "--orig_master_port=" + std::to_string(orig.port)};
+}
+
+}  // namespace mha::manager

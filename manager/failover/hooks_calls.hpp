@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/config/app_config.hpp"
+#include "common/util/result.hpp"
+
+namespace mha::manager {
+
+/// How a hook's exit code reads (MHA: 0 OK, 10 "failed but continue", anything else aborts).
+enum class HookVerdict { Ok, Proceed, Abort, NotSet };
+
+struct HookCall {
+    HookVerdict verdict = HookVerdict::NotSet;
+    int exit_code = 0;
+    std::string output;
+    std::string description;  ///< the command line, passwords masked
+};
+
+/// Runs a failover hook with MHA's arguments; `secret_args` (passwords) are passed but never
+/// logged. Timeout: `hook_timeout_seconds` (a hung hook is killed and counts as Abort).
+HookCall call_hook(const std::optional<std::string>& script, const std::vector<std::string>& args,
+                   const std::vector<std::string>& secret_args, int hook_timeout_seconds);
+
+/// MHA's master_ip_failover_script arguments for the orig master.
+std::vector<std::string> orig_master_args(const config::ServerConfig& orig);
+
+}  // namespace mha::manager

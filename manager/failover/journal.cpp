@@ -1,0 +1,51 @@
+#include "manager/failover/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace mha::manager {
+
+bool append_journal(const std::string& path, const std::string& phase, const std::string& detail) {
+    auto now = std::chrono::system_clock::now();
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::string line =
+        nlohmann::json{{"time", stamp}, {"phase", phase}, {"detail", detail}}.dump() + "\n";
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        return false;
+    }
+    bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ok = fsync(fd) == 0 && ok;
+    close(fd);
+    return ok;
+}
+
+std::optional<JournalEntry> last_journal_entry(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::string line, last;
+    while (std::getline(in, line)) {
+        if (!line.empty()) {
+            last = line;
+        }
+    }
+    auto j = nlohmann::json::parse(last, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        return JournalEntry{"", "unreadable journal", last};
+    }
+    return JournalEntry{j.value("time", ""), j.value("phase", ""), j.value("detail", "")};
+}
+
+}  // namespace mha::manager

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mha::manager {
+
+/// One line of `<manager_workdir>/<app>.failover.journal` (JSON lines): where a failover was
+/// and what it had decided, written before each phase starts, so a manager killed mid-way
+/// leaves a precise record. A finished failover ends with phase "Done".
+struct JournalEntry {
+    std::string time;    ///< ISO 8601
+    std::string phase;   ///< Phase name, e.g. "RecoverNewMaster"
+    std::string detail;  ///< free text: dead master, new master, coordinates
+};
+
+/// Appends and fsyncs one entry. Failures are returned as false (the failover goes on).
+bool append_journal(const std::string& path, const std::string& phase, const std::string& detail);
+
+/// The last entry, or nullopt when there is no journal.
+std::optional<JournalEntry> last_journal_entry(const std::string& path);
+
+}  // namespace mha::manager

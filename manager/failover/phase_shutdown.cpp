@@ -1,0 +1,95 @@
+// Phase 2: Dead Master Shutdown Phase: stop every replica's IO thread (nothing more may
+// arrive), then make the old master harmless: the IP hook, the agent's fence, else
+// shutdown_script.
+#include <future>
+
+#include "common/log/log.hpp"
+#include "manager/failover/failover_context.hpp"
+#include "manager/failover/hooks_calls.hpp"
+#include "manager/failover/replica_sql.hpp"
+
+namespace mha::manager {
+namespace {
+
+constexpr int kHookTimeoutSeconds = 60;
+
+}  // namespace
+
+PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    log->info("* Phase 2: Dead Master Shutdown Phase..");
+    ctx.changed_anything = true;
+    std::map<std::size_t, std::future<Result<void>>> stops;
+    for (auto i : ctx.replicas) {
+        mysql::Session* s = ctx.sessions[i].get();
+        stops[i] = std::async(std::launch::async, [s] {
+            return stop_io_thread(*s, std::chrono::seconds(10));
+        });
+    }
+    // Ask the dead master's agent meanwhile: fencing and saving need it.
+    ctx.dead_agent_up = ctx.agents.reachable(ctx.cfg(ctx.dead));
+    for (auto& [i, f] : stops) {
+        if (auto r = f.get(); !r) {
+            return tl::unexpected(r.error().wrap(ctx.label(i)));
+        }
+    }
+    log->info("Stopped the IO thread on {} slave(s).", ctx.replicas.size());
+    return Phase::FenceOldMaster;
+}
+
+PhaseResult phase_fence_old_master(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    const auto& dead = ctx.cfg(ctx.dead);
+    if (dead.master_ip_failover_script) {
+        log->info("Forcing shutdown so that applications never connect to the current master..");
+        auto args = orig_master_args(dead);
+        args.insert(args.begin(), ctx.dead_agent_up ? "--command=stopssh" : "--command=stop");
+        if (ctx.dead_agent_up) {
+            args.push_back("--ssh_user=" + dead.ssh_user);
+        }
+        auto call = call_hook(dead.master_ip_failover_script, args, {}, kHookTimeoutSeconds);
+        log->info("Executing master IP deactivation script:");
+        log->info("  {}", call.description);
+        if (call.verdict == HookVerdict::Abort) {
+            return make_error(ErrorCode::Aborted, "Failed to deactivate master IP with return code " +
+                                                      std::to_string(call.exit_code) + ": " +
+                                                      call.output);
+        }
+        ctx.report.push_back("Invalidated master IP address on " + ctx.label(ctx.dead));
+    } else {
+        log->warn("master_ip_failover_script is not set. Skipping invalidating dead master IP "
+                  "address.");
+    }
+    if (ctx.dead_agent_up) {
+        auto fenced = ctx.agents.fence(dead);
+        if (fenced) {
+            log->info("Fenced the dead master through its agent: {}", *fenced);
+            ctx.report.push_back("Fenced " + ctx.label(ctx.dead) + " through its agent: " + *fenced);
+            log->info("* Phase 2: Dead Master Shutdown Phase completed.");
+            return Phase::FindLatest;
+        }
+        log->warn("Fencing through the agent failed: {}", fenced.error().message);
+    }
+    if (dead.shutdown_script) {
+        std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname,
+                                         "--ip=" + dead.ip, "--port=" + std::to_string(dead.port)};
+        if (dead.master_pid_file) {
+            args.push_back("--pid_file=" + *dead.master_pid_file);
+        }
+        auto call = call_hook(dead.shutdown_script, args, {}, kHookTimeoutSeconds);
+        log->info("Executing shutdown script:");
+        log->info("  {}", call.description);
+        if (call.verdict == HookVerdict::Abort) {
+            return make_error(ErrorCode::Aborted, "Failed to shut down the dead master with return "
+                                                  "code " + std::to_string(call.exit_code));
+        }
+        ctx.report.push_back("Shut down " + ctx.label(ctx.dead) + " with shutdown_script");
+    } else if (!ctx.dead_agent_up) {
+        log->warn("shutdown_script is not set and the dead master's agent is unreachable. "
+                  "Skipping explicit shutting down of the dead master.");
+    }
+    log->info("* Phase 2: Dead Master Shutdown Phase completed.");
+    return Phase::FindLatest;
+}
+
+}  // namespace mha::manager

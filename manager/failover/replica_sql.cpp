@@ -1,0 +1,145 @@
+#include "manager/failover/replica_sql.hpp"
+
+#include <thread>
+
+#include "common/mysql/replica_status.hpp"
+
+namespace mha::manager {
+namespace {
+
+Result<mysql::ReplicaStatus> replica_status(mysql::Session& session,
+                                            const mysql::Dialect& dialect) {
+    auto rs = session.query(dialect.show_replica_status());
+    if (!rs) {
+        return tl::unexpected(rs.error());
+    }
+    return mysql::parse_replica_status(*rs);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<mysql::Session>> open_admin_session(const config::ServerConfig& server,
+                                                           std::chrono::milliseconds timeout) {
+    mysql::ConnectOptions o;
+    o.host = server.ip.empty() ? server.hostname : server.ip;
+    o.port = static_cast<std::uint16_t>(server.port);
+    o.user = server.user;
+    o.password = server.password;
+    o.connect_timeout = timeout;
+    o.read_timeout = std::chrono::seconds(60);  // applies and waits run long
+    o.write_timeout = std::chrono::seconds(60);
+    return mysql::connect(o);
+}
+
+Result<mysql::Dialect> dialect_of(mysql::Session& session) {
+    auto v = mysql::ServerVersion::parse(session.server_version());
+    if (!v) {
+        return tl::unexpected(v.error());
+    }
+    return mysql::Dialect(*v);
+}
+
+Result<void> stop_io_thread(mysql::Session& session, std::chrono::milliseconds timeout) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    if (auto r = session.execute(dialect->stop_replica(mysql::ReplicaThreads::Io)); !r) {
+        return r;
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        auto s = replica_status(session, *dialect);
+        if (!s) {
+            return tl::unexpected(s.error());
+        }
+        if (s->slave_io_running == "No") {
+            return {};
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            return make_error(ErrorCode::DeadlineExceeded,
+                              "Stopping IO thread failed! Check slave status! (still " +
+                                  s->slave_io_running + ")");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+Result<void> repoint_replica(mysql::Session& session, const NewSource& source,
+                             std::chrono::milliseconds timeout) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    mysql::ChangeSourceSpec spec;
+    spec.host = source.host;
+    spec.port = static_cast<std::uint16_t>(source.port);
+    spec.user = source.user;
+    spec.password = source.password;
+    spec.log_file = source.coord.file;
+    spec.log_pos = source.coord.pos;
+    spec.gtid = source.gtid;
+    auto change = dialect->change_source(spec, [&](std::string_view s) { return session.escape(s); });
+    if (!change) {
+        return tl::unexpected(change.error());
+    }
+    for (const std::string& sql :
+         {dialect->stop_replica(), std::string(dialect->replica_terms() ? "RESET REPLICA"
+                                                                        : "RESET SLAVE"),
+          *change, dialect->start_replica()}) {
+        if (auto r = session.execute(sql); !r) {
+            // Never echo CHANGE MASTER: it carries the replication password.
+            return tl::unexpected(r.error());
+        }
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        auto s = replica_status(session, *dialect);
+        if (!s) {
+            return tl::unexpected(s.error());
+        }
+        if (s->io_running() && s->sql_running()) {
+            return {};
+        }
+        if (s->last_io_errno != 0 || s->last_sql_errno != 0 ||
+            std::chrono::steady_clock::now() > deadline) {
+            return make_error(ErrorCode::Aborted,
+                              "replication did not start: IO " + s->slave_io_running + " " +
+                                  s->last_io_error + ", SQL " + s->slave_sql_running + " " +
+                                  s->last_sql_error);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+Result<void> set_read_only(mysql::Session& session, bool on) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    if (!on && dialect->has_super_read_only()) {
+        if (auto r = session.execute("SET GLOBAL super_read_only=0"); !r) {
+            return r;
+        }
+    }
+    if (auto r = session.execute(on ? "SET GLOBAL read_only=1" : "SET GLOBAL read_only=0"); !r) {
+        return r;
+    }
+    if (on && dialect->has_super_read_only()) {
+        return session.execute("SET GLOBAL super_read_only=1");
+    }
+    return {};
+}
+
+Result<void> reset_replication(mysql::Session& session) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    if (auto r = session.execute(dialect->stop_replica()); !r) {
+        return r;
+    }
+    return session.execute(dialect->reset_replica_all());
+}
+
+}  // namespace mha::manager

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/config/app_config.hpp"
+#include "common/mysql/dialect.hpp"
+#include "common/mysql/session.hpp"
+#include "manager/failover/selection.hpp"
+
+namespace mha::manager {
+
+/// A session to `server` on the manager's SQL path (ip:port) with the admin account.
+Result<std::unique_ptr<mysql::Session>> open_admin_session(
+    const config::ServerConfig& server,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(4000));
+
+/// The dialect of the server behind `session`.
+Result<mysql::Dialect> dialect_of(mysql::Session& session);
+
+/// STOP SLAVE IO_THREAD, then waits (bounded) until SHOW SLAVE STATUS says it stopped.
+Result<void> stop_io_thread(mysql::Session& session, std::chrono::milliseconds timeout);
+
+/// Where and how a replica is pointed at its new master.
+struct NewSource {
+    std::string host;  ///< hostname from the config (what replicas use)
+    int port = 3306;
+    std::string user;
+    std::optional<std::string> password;
+    BinlogCoord coord;
+    mysql::GtidPositioning gtid = mysql::GtidPositioning::No;
+};
+
+/// STOP SLAVE; RESET SLAVE; CHANGE MASTER TO the new source (explicit positioning);
+/// START SLAVE; waits until both threads run or one reports an error (bounded).
+Result<void> repoint_replica(mysql::Session& session, const NewSource& source,
+                             std::chrono::milliseconds timeout);
+
+/// SET GLOBAL read_only (and super_read_only where it exists when turning it on).
+Result<void> set_read_only(mysql::Session& session, bool on);
+
+/// STOP SLAVE; RESET SLAVE ALL (Phase 5 on the new master).
+Result<void> reset_replication(mysql::Session& session);
+
+}  // namespace mha::manager

@@ -1,0 +1,103 @@
+# Scenario (issue 15, file/position): mha-manager watches a 3-node sandbox under an `app`
+# write load; the master's mysqld is SIGKILLed (SCENARIO=crash) or the whole host dies
+# (SCENARIO=host); with BEHIND=1 one replica's IO thread was stopped for a while before.
+# The manager must fail over, exit 0 with MHA's Failover Report, and `verify` must find every
+# acknowledged write on the new master and every replica. After a crash, the old master
+# restarted by hand comes up read_only (the fence file) until the operator unfences it.
+set -euo pipefail
+source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
+
+base=${SANDBOX_BASE:-127.0.0.121}
+scenario=${SCENARIO:-crash}
+behind=${BEHIND:-0}
+prefix=${base%.*}
+last=${base##*.}
+addr() { echo "$prefix.$((last + $1 - 1))"; }
+step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
+
+sandbox_start D --nodes 3 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+source "$D/env"
+CONF=$D/app.cnf
+LOG=$D/manager/manager.log
+mkdir -p "$D/manager"
+
+step "manager starts watching"
+"$MHA_BIN/mha-manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
+manager=$!
+sandbox_bg $manager
+for _ in $(seq 1 100); do
+    "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 && break
+    kill -0 $manager 2>/dev/null || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exited at start"; }
+    sleep 0.1
+done
+"$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 || { cat "$LOG"; sandbox_fail "manager never reached PING_OK"; }
+
+step "load starts (app account)"
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 12 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load=$!
+sandbox_bg $load
+sleep 2
+if [ "$behind" = 1 ]; then
+    step "host3's IO thread stopped for 2 s: it falls behind"
+    sandbox_cmd stop-replica --dir "$D" 3 --io
+    sleep 2
+fi
+sleep 1
+
+step "the master dies ($scenario)"
+if [ "$scenario" = host ]; then
+    sandbox_cmd kill-host --dir "$D" 1
+else
+    sandbox_cmd kill-mysqld --dir "$D" 1
+fi
+killed=$(date +%s.%N)
+
+rc=0
+for _ in $(seq 1 600); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+kill -0 $manager 2>/dev/null && { cat "$LOG"; sandbox_fail "manager did not finish the failover in 60 s"; }
+wait $manager || rc=$?
+done_at=$(date +%s.%N)
+[ "$rc" = 0 ] || { cat "$LOG"; sandbox_fail "manager exit $rc"; }
+echo "failover finished $(awk "BEGIN{printf \"%.2f\", $done_at - $killed}") s after the kill"
+grep -q -- "----- Failover Report -----" "$LOG" || { cat "$LOG"; sandbox_fail "no Failover Report"; }
+grep -q "Master failover to .* completed successfully." "$LOG" || { cat "$LOG"; sandbox_fail "not completed"; }
+for phase in "Phase 1: Configuration Check Phase" "Phase 2: Dead Master Shutdown Phase" \
+             "Phase 3.1: Getting Latest Slaves Phase" "Phase 3.3: Determining New Master Phase" \
+             "Phase 3.5: Master Log Apply Phase" "Phase 4: Slaves Recovery Phase" \
+             "Phase 5: New master cleanup phase"; do
+    grep -q "\* $phase\.\." "$LOG" || sandbox_fail "log lacks '* $phase..'"
+done
+if [ "$scenario" = host ]; then
+    grep -q "The dead master's binlog could not be saved" "$LOG" || sandbox_fail "report does not say the binlog could not be saved"
+fi
+[ -f "$D/manager/app.failover.complete" ] || sandbox_fail "no app.failover.complete"
+
+step "load ends; verify finds nothing lost"
+wait $load || true
+cat "$D/load.out" | tail -3
+"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
+new_master=$(grep -o "Master failover to [0-9.]*" "$LOG" | tail -1 | awk '{print $4}')
+[ "$new_master" = "$(addr 2)" ] || sandbox_fail "new master $new_master, expected the candidate $(addr 2)"
+
+if [ "$scenario" = crash ]; then
+    step "the old master restarted comes up read_only (fenced)"
+    sandbox_cmd start-mysqld --dir "$D" 1
+    [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 1 ] || sandbox_fail "old master is writable after restart"
+    if MYSQL_PWD=$MHA_APP_PASSWORD mariadb --no-defaults -h "$(addr 1)" -u "$MHA_APP_USER" \
+        -e "INSERT INTO mha_load.writes (id) VALUES (999999999)" 2>/dev/null; then
+        sandbox_fail "an app write landed on the fenced old master"
+    fi
+    step "mhactl unfence, restart: writable again"
+    "$MHA_BIN/mhactl" unfence --conf="$CONF" --host="$(addr 1)" || sandbox_fail "unfence"
+    sandbox_cmd kill-mysqld --dir "$D" 1
+    sandbox_cmd start-mysqld --dir "$D" 1
+    [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "still read_only after unfence"
+fi
+
+step "a second failover right away is refused (last_failover_minute)"
+rc=0
+"$MHA_BIN/masterha_master_switch" --conf="$CONF" --master_state=dead \
+    --dead_master_host="$(addr 2)" --interactive=0 >"$D/second.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] && grep -q "Current time is too early to do failover again" "$D/second.out" \
+    || { cat "$D/second.out"; sandbox_fail "second failover not refused (rc $rc)"; }
+echo PASS
