@@ -26,7 +26,7 @@ std::string status_path(const config::AppConfig& config) {
 }  // namespace
 
 int run_status(const StatusFlags& flags) {
-    auto config = load_config_or_report(flags.common);
+    auto config = load_config_or_report(flags.common, false);
     if (!config) {
         return 1;
     }
@@ -49,7 +49,7 @@ int run_status(const StatusFlags& flags) {
 }
 
 int run_stop(const StopFlags& flags) {
-    auto config = load_config_or_report(flags.common);
+    auto config = load_config_or_report(flags.common, false);
     if (!config) {
         return 1;
     }

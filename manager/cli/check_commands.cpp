@@ -11,9 +11,9 @@
 
 namespace mha::manager {
 
-std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags) {
+std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags, bool verbose) {
     if (flags.conf.empty()) {
-        print_error("--conf=<app config file> is required.");
+        std::cerr << "--conf=<app config file> is required.\n";
         return std::nullopt;
     }
     config::LoadOptions options;
@@ -21,8 +21,15 @@ std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags)
     options.global_conf_path = flags.global_conf;
     auto loaded = config::load_app_config(options);
     if (!loaded) {
-        print_error(loaded.error().message);
+        if (verbose) {
+            print_error(loaded.error().message);
+        } else {
+            std::cerr << loaded.error().message << '\n';
+        }
         return std::nullopt;
+    }
+    if (!verbose) {
+        return std::move(*loaded);
     }
     if (!loaded->global_conf_found) {
         print_warning(flags.global_conf + " not found. Skipping.");

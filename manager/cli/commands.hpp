@@ -14,7 +14,9 @@ struct CommonFlags {
 };
 
 /// Loads the app config, printing its warnings; prints the error and returns nullopt on failure.
-std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags);
+/// With `verbose` false only errors are printed (to stderr), for machine-readable output.
+std::optional<config::AppConfig> load_config_or_report(const CommonFlags& flags,
+                                                       bool verbose = true);
 
 struct CheckReplFlags {
     CommonFlags common;

@@ -70,7 +70,7 @@ void print_children(const std::vector<ServerState>& servers, const ServerState& 
 }  // namespace
 
 int run_topology(const TopologyFlags& flags) {
-    auto config = load_config_or_report(flags.common);
+    auto config = load_config_or_report(flags.common, !flags.json);
     if (!config) {
         return 1;
     }

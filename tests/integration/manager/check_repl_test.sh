@@ -98,7 +98,7 @@ check_repl 0
 
 step "a lagging replica"
 sql 3 "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=3600; START SLAVE"
-sql 1 "CREATE DATABASE IF NOT EXISTS lagtest; SET TIMESTAMP=UNIX_TIMESTAMP()-120; CREATE TABLE lagtest.t (id INT PRIMARY KEY)"
+sql 1 "SET TIMESTAMP=UNIX_TIMESTAMP()-120; CREATE DATABASE IF NOT EXISTS lagtest; CREATE TABLE lagtest.t (id INT PRIMARY KEY)"
 sleep 1
 check_repl 1 "Slave is currently behind"
 check_repl 0 "" --seconds_behind_master=100000
@@ -165,7 +165,7 @@ grep -q '^\[server100\]$' "$CONF" && grep -q '^hostname=127.0.0.250$' "$CONF" ||
 step "topology --json parses and matches SHOW SLAVE STATUS"
 "$MHA_BIN/mhactl" topology --conf="$CONF" --json 2>/dev/null >"$D/topology.json"
 for h in 2 3; do
-    want=$(sql "$h" "SHOW SLAVE STATUS\G" | awk '/ Master_Host:/{h=$2} / Master_Log_File:/{f=$2} /Slave_IO_Running:/{io=$2} END{print h, f, io}')
+    want=$(mariadb --no-defaults -uroot --socket="$D/host$h/mysqld.sock" -e "SHOW SLAVE STATUS\G" | awk '/ Master_Host:/{h=$2} / Master_Log_File:/{f=$2} /Slave_IO_Running:/{io=$2} END{print h, f, io}')
     got=$(python3 -c '
 import json, sys
 t = json.load(open(sys.argv[1]))
