@@ -77,6 +77,9 @@ proto::Health make_health(proto::MysqldHealth mysqld, std::chrono::steady_clock:
     health.status = mysqld.reachable ? "ok" : "mysqld_unavailable";
     health.agent_version = MHA_VERSION;
     health.uptime_seconds = std::chrono::duration<double>(uptime).count();
+    health.server_time = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
     health.mysqld = std::move(mysqld);
     return health;
 }

@@ -1,6 +1,8 @@
 #include "agent/routes.hpp"
 
+#include "agent/fence_routes.hpp"
 #include "agent/health.hpp"
+#include "agent/log_routes.hpp"
 #include "common/proto/agent_api.hpp"
 
 namespace mha::agent {
@@ -15,6 +17,10 @@ http::Router make_router(const config::AgentConfig& config,
                    return health_response(
                        make_health(std::move(mysqld), std::chrono::steady_clock::now() - started));
                });
+    // Detection and fencing (issue 15): /v1/mysqld, /v1/probe, /v1/fence, /v1/unfence.
+    add_fence_routes(router, config);
+    // Log routes (issue 13): binlogs, relay-log position/diff, apply, purge.
+    add_log_routes(router, config);
     return router;
 }
 

@@ -20,7 +20,22 @@ struct Match {
     std::uint64_t relay_offset = 0;  ///< where the matching event lies (for messages)
     std::string relay_file;
     std::optional<RelayPosition> next;  ///< first master event after it, once seen
+    bool io_restart = false;            ///< matched on a fake rotate (IO thread start)
 };
+
+// Events that open an event group: after an IO-thread restart (a fake rotate to a position
+// past 4) the state is unknown until one of them shows the position was a boundary.
+bool starts_group(const Event& e) {
+    return e.type() == EventType::MariadbGtid || e.type() == EventType::MysqlGtid ||
+           e.type() == EventType::MysqlAnonymousGtid;
+}
+
+// The match's state once the first master event after it is known.
+void settle(Match& m, const Event& next) {
+    if (m.tx == TxState::Unknown && starts_group(next)) {
+        m.tx = TxState::Between;
+    }
+}
 
 /// An event ending at the target's offset while the master file was still unknown.
 struct Candidate {
@@ -28,8 +43,9 @@ struct Candidate {
 };
 
 Result<RelayPosition> answer(const Match& m, const MasterPosition& target,
-                             const RelayWalker& w) {
-    if (m.tx != TxState::Between) {
+                             const RelayWalker& w, bool allow_inside) {
+    const bool settled = m.tx == TxState::Between || (m.io_restart && !m.next);
+    if (!settled && !allow_inside) {
         return make_error(ErrorCode::FailedPrecondition,
                           "master position " + text(target) + " lies inside a transaction (" +
                               m.relay_file + ":" + std::to_string(m.relay_offset) + ")");
@@ -47,8 +63,14 @@ tl::unexpected<Error> not_found(const MasterPosition& target, const RelayWalker&
                                                    " already purged: relay logs start at " +
                                                    text(*first));
     }
+    if (!first) {
+        return make_error(ErrorCode::NotFound,
+                          "master position " + text(target) +
+                              " not found: no relay log left names its master file (earlier "
+                              "relay logs purged)");
+    }
     const MasterPosition last{w.master_file(), w.master_pos()};
-    if (!first || compare(target, last) > 0) {
+    if (compare(target, last) > 0) {
         return make_error(ErrorCode::NotFound, "master position " + text(target) +
                                                    " not in the relay logs (last received " +
                                                    text(last) + ")");
@@ -78,24 +100,28 @@ Result<RelayPosition> find_relay_position(const std::vector<std::string>& relay_
             const RelayPosition here{w.file_path(), ev.offset};
             if (match && !match->next) {
                 match->next = here;
-                return answer(*match, target, w);
+                settle(*match, ev);
+                return answer(*match, target, w, options.allow_inside_transaction);
             }
             for (auto& c : pending) {
                 if (!c.match.next) {
                     c.match.next = here;
+                    settle(c.match, ev);
                 }
             }
         }
         if (w.resolved_earlier() && *w.resolved_earlier() == target.file && !pending.empty()) {
             match = pending.front().match;
             if (match->next) {
-                return answer(*match, target, w);
+                return answer(*match, target, w, options.allow_inside_transaction);
             }
         }
         if (w.is_own_event() || (!w.is_master_event() && ev.type() != EventType::Rotate)) {
             continue;
         }
-        const Match here{w.tx_state(), ev.offset, w.file_path(), std::nullopt};
+        Match here{w.tx_state(), ev.offset, w.file_path(), std::nullopt};
+        // The IO thread (re)started here: with nothing after it, this host ends there.
+        here.io_restart = ev.type() == EventType::Rotate && ev.header.log_pos == 0;
         if (w.rotated_from() && *w.rotated_from() == target) {
             match = here;
             match->tx = TxState::Between;
@@ -107,7 +133,7 @@ Result<RelayPosition> find_relay_position(const std::vector<std::string>& relay_
         }
     }
     if (match) {
-        return answer(*match, target, w);
+        return answer(*match, target, w, options.allow_inside_transaction);
     }
     return not_found(target, w);
 }

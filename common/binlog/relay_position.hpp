@@ -27,6 +27,9 @@ struct RelayLookupOptions {
     /// The replica's server_id; by default the server_id of each relay log's own format
     /// description (the replica writes it).
     std::optional<std::uint32_t> replica_server_id;
+    /// Answer a position inside a transaction too (a diff for a replica whose relay log ends
+    /// mid-transaction starts there, as MHA's does) instead of FailedPrecondition.
+    bool allow_inside_transaction = false;
 };
 
 /// Where the master's events after `target` begin in the relay logs `relay_files` (index

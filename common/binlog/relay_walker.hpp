@@ -37,6 +37,8 @@ public:
     [[nodiscard]] TxState tx_state() const { return tracker_.state(); }
     /// First master position the relay logs hold, once known.
     [[nodiscard]] const std::optional<MasterPosition>& first_known() const { return first_; }
+    /// The format description in force for the last event (its file's reader).
+    [[nodiscard]] const FormatDescription& format() const { return sequence_.reader()->format(); }
     /// Position after the last event read in the current file.
     [[nodiscard]] std::uint64_t end_position() const;
 

@@ -18,6 +18,10 @@ struct RouteOptions {
     /// true: the handler reads the body through Request::body_stream, without the server's
     /// body size limit (GB binlog segments); false: the body is read whole, within the limit.
     bool stream_request_body = false;
+    /// true: `path` ends in '/' and the route also serves every longer path that starts
+    /// with it ("/v1/binlogs/" serves "/v1/binlogs/mysql-bin.000002"). The handler validates
+    /// the rest of the path (it may hold "/" and "..").
+    bool match_prefix = false;
 };
 
 /// One registered route.

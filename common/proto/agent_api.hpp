@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -52,5 +54,185 @@ struct Health {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Health, status, agent_version, uptime_seconds,
                                                 server_time, mysqld)
+
+// ---- Log routes (issue 13): binlogs, relay-log position and diff, apply, purge ----
+
+/// GET /v1/binlogs/{file}?from=POS streams application/octet-stream: one binlog stream (magic,
+/// one format description, then every event from POS to the end of the last binlog of the
+/// index). GET /v1/relay-logs/diff streams the same kind of stream. Both put a Rotate event
+/// (artificial flag, log_pos 0) naming the master file and position before the first event
+/// and wherever the master file changes, so a reader of the stream always knows the master
+/// coordinates its events reach.
+inline constexpr std::string_view kRouteBinlogFilePrefix = "/v1/binlogs/";
+
+/// One file of GET /v1/binlogs.
+struct BinlogFile {
+    std::string name;        ///< base name, "mysql-bin.000002"
+    std::uint64_t size = 0;  ///< bytes on disk
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BinlogFile, name, size)
+
+/// GET /v1/binlogs: the binlog index in order (works while mysqld is down).
+struct BinlogList {
+    std::string index;  ///< the index file read
+    std::vector<BinlogFile> binlogs;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BinlogList, index, binlogs)
+
+/// GET /v1/relay-logs/position?master_file=&master_pos=: where the master's events after
+/// that position begin in this host's relay logs. 400 bad parameters, 404 purged or never
+/// received, 409 inside a transaction.
+struct RelayLogPosition {
+    std::string master_file;
+    std::uint64_t master_pos = 0;
+    std::string relay_log_file;  ///< base name
+    std::uint64_t relay_log_pos = 0;
+    bool at_end = false;  ///< nothing follows yet: the host has received everything before it
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RelayLogPosition, master_file, master_pos,
+                                                relay_log_file, relay_log_pos, at_end)
+
+/// POST /v1/apply. Parameters in the query string:
+///   include_relay_log=1|0  apply this host's unexecuted relay log first (default 1; needs a
+///                          configured replica)
+///   disable_log_bin=0|1    mysqlbinlog --disable-log-bin (MHA's option; default 0: the new
+///                          master logs what it applies)
+///   master_file=NAME       the master file of the first segment's events when the stream
+///                          names none (streams from this agent always do)
+/// Body (streamed, application/octet-stream): zero or more binlog streams concatenated, as
+/// the diff and binlog routes return them (each with its own magic and format description);
+/// may be empty. The agent stops the SQL thread and leaves it stopped.
+/// 200 with ApplyResult; 422 with ApplyFailure when the server rejected a statement.
+struct ApplyResult {
+    std::uint64_t events = 0;        ///< events in the applied stream
+    std::uint64_t transactions = 0;  ///< event groups completed
+    std::uint64_t relay_log_events = 0;  ///< of which from this host's own relay log
+    std::uint32_t segments = 0;          ///< binlog streams found in the body
+    bool ends_in_transaction = false;    ///< the stream ended inside an event group
+    std::string master_log_file;     ///< master coordinates the applied events reach
+    std::uint64_t master_log_pos = 0;
+    std::string binlog_file;  ///< SHOW MASTER STATUS after the apply (empty: log_bin off)
+    std::uint64_t binlog_pos = 0;
+    std::string gtid_binlog_pos;
+    std::string gtid_current_pos;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApplyResult, events, transactions,
+                                                relay_log_events, segments,
+                                                ends_in_transaction, master_log_file,
+                                                master_log_pos, binlog_file, binlog_pos,
+                                                gtid_binlog_pos, gtid_current_pos)
+
+/// The 422 body of POST /v1/apply when the server rejected a statement: applying stopped
+/// there (the client session ended, so an open transaction rolled back).
+struct ApplyFailure {
+    std::string error = "apply_failed";
+    std::string message;         ///< the client's error line, "ERROR 1062 (23000) at line …"
+    int server_errno = 0;
+    std::uint64_t stream_offset = 0;  ///< "# at" of the failing event in the applied stream
+    std::string master_log_file;      ///< master coordinates of the last event before it
+    std::uint64_t master_log_pos = 0;
+    std::string statement;            ///< the failing statement (first 4 KB)
+    std::string kept_stream;          ///< the applied stream, kept in workdir for inspection
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApplyFailure, error, message, server_errno,
+                                                stream_offset, master_log_file, master_log_pos,
+                                                statement, kept_stream)
+
+/// POST /v1/relay-logs/purge?wait=SECONDS&disable_relay_log_purge=0|1 (also
+/// `mha-agent purge-relay-logs`): MHA's purge_relay_logs. 409 when the failover lock stays
+/// held for `wait` seconds (default 200, as MHA).
+struct PurgeResult {
+    bool purged = false;        ///< false: relay_log_purge was 1, the server purges itself
+    std::vector<std::string> removed;  ///< relay logs the server dropped
+    std::vector<std::string> kept;     ///< relay logs still listed afterwards
+    std::string message;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PurgeResult, purged, removed, kept, message)
+
+// ---- Detection and fencing (issue 15): GET /v1/mysqld, GET /v1/probe, POST /v1/fence,
+// POST /v1/unfence. "process" values: "running", "stopped" (SIGSTOP: frozen), "zombie" (exited,
+// not reaped), "absent" (no pid file, no such process, or the pid is not a mysqld).
+
+/// GET /v1/mysqld[?timeout_ms=1000]: the local mysqld's liveness; always 200 (400 on a bad
+/// timeout_ms). Dead at once (DESIGN.md §5) when process is "absent" or "zombie".
+struct MysqldLiveness {
+    std::string process;         ///< running / stopped / zombie / absent
+    std::int64_t pid = 0;        ///< from the pid file; 0 when there is none
+    std::string process_name;    ///< mysqld or mariadbd; empty when absent
+    std::string process_detail;  ///< why absent ("no pid file …", "no process …")
+    bool greeting = false;       ///< the server greeted over its unix socket within the deadline
+    bool answers = false;        ///< greeting and a server reply to the login (SELECT 1 or an error)
+    bool select_ok = false;      ///< SELECT 1 returned its row with the agent's credentials
+    std::uint32_t server_error = 0;  ///< server errno when it answered with an error (1045, 1040…)
+    std::string version;             ///< from the greeting
+    std::int64_t timeout_ms = 0;
+    std::int64_t elapsed_ms = 0;
+    std::string error;  ///< the last error; empty when SELECT 1 worked
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MysqldLiveness, process, pid, process_name,
+                                                process_detail, greeting, answers, select_ok,
+                                                server_error, version, timeout_ms, elapsed_ms,
+                                                error)
+
+/// GET /v1/probe?host=H[&port=3306][&timeout_ms=1000]: does that server answer this host?
+/// 200 whatever the answer (400 for a bad host/port/timeout_ms). `answers` = a greeting and a
+/// reply to an authentication attempt (access denied counts; a TCP connect alone does not).
+struct ProbeResult {
+    std::string host;
+    std::uint16_t port = 0;
+    bool connected = false;      ///< TCP connect completed (a frozen server does this too)
+    bool greeting = false;       ///< the server sent its greeting (or an error packet instead)
+    bool answers = false;        ///< greeting and a reply to the authentication attempt
+    bool probe_account = false;  ///< agent.cnf [probe] credentials_file is set
+    bool select_ok = false;      ///< the probe account ran SELECT 1 (false without one)
+    std::uint32_t server_error = 0;  ///< errno of the server's error reply (1045 …), else 0
+    std::string version;             ///< from the greeting
+    std::int64_t timeout_ms = 0;
+    std::int64_t elapsed_ms = 0;
+    std::string error;  ///< why it does not answer (or why SELECT 1 failed); empty otherwise
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProbeResult, host, port, connected, greeting,
+                                                answers, probe_account, select_ok, server_error,
+                                                version, timeout_ms, elapsed_ms, error)
+
+/// POST /v1/fence body (optional; also ?kill=1 and ?timeout_ms=): kill forces SIGKILL even when
+/// mysqld answers.
+struct FenceRequest {
+    bool kill = false;
+    std::int64_t timeout_ms = 1000;  ///< deadline for the local greeting and SET GLOBAL
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FenceRequest, kill, timeout_ms)
+
+/// POST /v1/fence answer: 200 when mysqld is harmless now AND the fence file is written; else
+/// the HTTP status of `error` (500/409/…) with this same body ("error" + "message" as in
+/// ErrorBody). Idempotent.
+struct FenceResult {
+    bool fenced = false;       ///< harmless now: read_only set, killed, or no mysqld process
+    std::string action;        ///< "read_only", "killed" or "none" (no live mysqld process)
+    std::string fence_file;
+    bool fence_file_written = false;
+    bool super_read_only = false;  ///< super_read_only is in the file and set (MySQL >= 5.7.8)
+    bool read_only_set = false;    ///< SET GLOBAL read_only=1 succeeded
+    bool killed = false;           ///< SIGKILL sent and the process exited
+    std::string process;           ///< process state before fencing
+    std::int64_t pid = 0;
+    std::string version;  ///< from the greeting, when it greeted
+    std::int64_t elapsed_ms = 0;
+    std::string error;    ///< error code name when something failed, else ""
+    std::string message;  ///< what failed (several steps joined with "; "), else ""
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FenceResult, fenced, action, fence_file,
+                                                fence_file_written, super_read_only,
+                                                read_only_set, killed, process, pid, version,
+                                                elapsed_ms, error, message)
+
+/// POST /v1/unfence answer (200; 409 when agent.cnf has no fence_file, 500 when it cannot be
+/// removed): the fence file is gone; mysqld itself is not touched (restart it to be writable).
+struct UnfenceResult {
+    std::string fence_file;
+    bool existed = false;  ///< there was a fence file to remove
+    bool removed = false;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UnfenceResult, fence_file, existed, removed)
 
 }  // namespace mha::proto

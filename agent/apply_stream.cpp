@@ -1,0 +1,106 @@
+#include "agent/apply_stream.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include "common/binlog/event_reader.hpp"
+#include "common/binlog/events.hpp"
+#include "common/binlog/log_index.hpp"
+
+namespace mha::agent {
+namespace {
+
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+// One segment from the body: its own rotates (real, or the artificial ones our streams carry)
+// name the master file; its other events join the stream.
+Result<void> append_segment(const std::string& path, const std::string& master_file,
+                            CoordinatedStream& out) {
+    auto reader = binlog::EventReader::open_file(path);
+    if (!reader) {
+        return tl::unexpected(reader.error());
+    }
+    for (;;) {
+        auto next = reader->next();
+        if (!next) {
+            return tl::unexpected(next.error());
+        }
+        if (!*next) {
+            break;
+        }
+        const auto& event = **next;
+        const auto& fd = reader->format();
+        if (auto ok = out.begin(fd, event.header.timestamp); !ok) {
+            return ok;
+        }
+        if (event.type() == binlog::EventType::Rotate) {
+            auto rotate = binlog::decode_rotate(event, fd);
+            if (!rotate) {
+                return tl::unexpected(rotate.error().wrap(path));
+            }
+            if (auto ok = out.set_master_file(binlog::base_name(rotate->next_file), rotate->position); !ok) {
+                return ok;
+            }
+            continue;
+        }
+        if (out.master_file().empty() && !master_file.empty() &&
+            !binlog::StreamWriter::is_left_out(event.type())) {
+            const std::uint64_t start = event.header.log_pos >= event.header.event_size
+                                            ? event.header.log_pos - event.header.event_size
+                                            : 4;
+            if (auto ok = out.set_master_file(master_file, start); !ok) {
+                return ok;
+            }
+        }
+        if (auto ok = out.append(event, fd); !ok) {
+            return tl::unexpected(ok.error().wrap(path));
+        }
+    }
+    if (const auto& tail = reader->partial_tail()) {
+        return make_error(ErrorCode::InvalidArgument,
+                          path + ": segment ends inside an event at offset " +
+                              std::to_string(tail->offset));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
+                                              const std::string& path) {
+    File file(std::fopen(path.c_str(), "wb"), &std::fclose);
+    if (!file) {
+        return make_error(ErrorCode::Internal, "cannot create " + path);
+    }
+    std::vector<char> buffer(1U << 20);
+    std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
+    CoordinatedStream out([&](std::span<const std::uint8_t> bytes) -> Result<void> {
+        if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size()) {
+            return make_error(ErrorCode::Internal, "cannot write " + path);
+        }
+        return {};
+    });
+    ApplyStreamSummary summary;
+    if (input.relay_start) {
+        if (auto ok = stream_relay_logs(input.relay_files, *input.relay_start, out); !ok) {
+            return tl::unexpected(ok.error());
+        }
+        summary.relay_log_events = out.events();
+    }
+    for (const auto& segment : input.segments) {
+        if (auto ok = append_segment(segment, input.master_file, out); !ok) {
+            return tl::unexpected(ok.error());
+        }
+    }
+    if (std::fflush(file.get()) != 0) {
+        return make_error(ErrorCode::Internal, "cannot write " + path);
+    }
+    summary.events = out.events();
+    summary.transactions = out.transactions();
+    summary.ends_in_transaction = out.in_transaction();
+    summary.master_file = out.master_file();
+    summary.master_pos = out.master_pos();
+    return summary;
+}
+
+}  // namespace mha::agent
