@@ -46,8 +46,9 @@ Result<std::unique_ptr<mysql::Session>> Monitor::connect_master() const {
     o.user = master_.user;
     o.password = master_.password;
     o.connect_timeout = std::chrono::seconds(master_.ping_interval);
-    // The wait between pings runs on the server (DO SLEEP): allow it plus the ping's deadline.
-    o.read_timeout = std::chrono::seconds(2 * master_.ping_interval);
+    // The wait between pings runs on the server in steps of at most 200 ms (DO SLEEP), so one
+    // ping interval is a generous deadline for every read.
+    o.read_timeout = std::chrono::seconds(master_.ping_interval);
     o.write_timeout = std::chrono::seconds(master_.ping_interval);
     return mysql::connect(o);
 }
