@@ -1,5 +1,6 @@
 // Phase 3.4/3.5 (bring the new master level, activate it) and Phase 4 (the same for every
 // other replica, in parallel, then CHANGE MASTER to the new master).
+#include <algorithm>
 #include <cstdio>
 #include <future>
 
@@ -156,8 +157,16 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         ctx.report.push_back(ctx.label(i) + ": " + o.message);
     }
     for (auto i : ctx.dropped) {
-        ctx.outcomes[i] = ReplicaOutcome{false, "not recovered (ignore_fail: it was down)"};
-        ctx.report.push_back(ctx.label(i) + ": not recovered (ignore_fail=1, it was unusable)");
+        // MHA: a replica that lacks the relay logs to be recovered counts as failed (exit 10);
+        // one that was already unusable at the start is simply not part of the failover.
+        bool lacking = std::find(ctx.lacking_relay_logs.begin(), ctx.lacking_relay_logs.end(),
+                                 i) != ctx.lacking_relay_logs.end();
+        if (lacking) {
+            ctx.outcomes[i] = ReplicaOutcome{false, "not recovered: not enough relay logs"};
+        }
+        ctx.report.push_back(ctx.label(i) + (lacking ? ": not recovered (its relay logs are gone)"
+                                                     : ": not recovered (ignore_fail=1, it was "
+                                                       "unusable at the start)"));
     }
     return Phase::Cleanup;
 }

@@ -9,7 +9,9 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 base=${SANDBOX_BASE:-127.0.0.121}
 scenario=${SCENARIO:-crash}
-behind=${BEHIND:-0}
+behind=${BEHIND:-0}            # 1: a replica's IO thread was stopped for 2 s before the kill
+behind_host=${BEHIND_HOST:-3}  # which one (2 is the candidate_master: then it is not latest)
+ignore_fail=${IGNORE_FAIL:-0}  # 1: host3 has ignore_fail=1 and is down before the kill
 prefix=${base%.*}
 last=${base##*.}
 addr() { echo "$prefix.$((last + $1 - 1))"; }
@@ -20,6 +22,9 @@ source "$D/env"
 CONF=$D/app.cnf
 LOG=$D/manager/manager.log
 mkdir -p "$D/manager"
+if [ "$ignore_fail" = 1 ]; then
+    sed -i 's/^\[server3\]$/[server3]\nignore_fail=1/' "$CONF"
+fi
 
 step "manager starts watching"
 "$MHA_BIN/mha-manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
@@ -38,9 +43,13 @@ load=$!
 sandbox_bg $load
 sleep 2
 if [ "$behind" = 1 ]; then
-    step "host3's IO thread stopped for 2 s: it falls behind"
-    sandbox_cmd stop-replica --dir "$D" 3 --io
+    step "host$behind_host's IO thread stopped for 2 s: it falls behind"
+    sandbox_cmd stop-replica --dir "$D" "$behind_host" --io
     sleep 2
+fi
+if [ "$ignore_fail" = 1 ]; then
+    step "host3 (ignore_fail=1) dies first"
+    sandbox_cmd kill-host --dir "$D" 3
 fi
 sleep 1
 
@@ -71,6 +80,12 @@ if [ "$scenario" = host ]; then
     grep -q "The dead master's binlog could not be saved" "$LOG" || sandbox_fail "report does not say the binlog could not be saved"
 fi
 [ -f "$D/manager/app.failover.complete" ] || sandbox_fail "no app.failover.complete"
+if [ "$ignore_fail" = 1 ]; then
+    grep -q "$(addr 3).*not recovered (ignore_fail=1" "$LOG" || { cat "$LOG"; sandbox_fail "report lacks the ignored replica"; }
+fi
+if [ "$behind" = 1 ]; then
+    grep -q "bytes of relay-log diff from" "$LOG" || { cat "$LOG"; sandbox_fail "no relay-log diff was applied"; }
+fi
 
 step "load ends; verify finds nothing lost"
 wait $load || true
