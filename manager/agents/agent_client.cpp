@@ -2,24 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/http/client.hpp"
 
 namespace mha::manager {
 namespace {
-
-http::ClientOptions client_options(const config::ServerConfig& server,
-                                   std::chrono::milliseconds timeout) {
-    http::ClientOptions o;
-    o.host = server.agent_host.empty() ? server.hostname : server.agent_host;
-    o.port = static_cast<std::uint16_t>(server.agent_port);
-    o.tls.ca = server.agent_ca.value_or("");
-    o.tls.cert = server.agent_cert.value_or("");
-    o.tls.key = server.agent_key.value_or("");
-    o.tls.min_version = "1.2";
-    o.connect_timeout = timeout;
-    o.io_timeout = timeout;
-    return o;
-}
 
 /// The JSON error body's message, or the status when there is none.
 std::string error_text(const http::ClientResponse& r) {
@@ -32,8 +17,23 @@ std::string error_text(const http::ClientResponse& r) {
 
 }  // namespace
 
+http::ClientOptions agent_client_options(const config::ServerConfig& server,
+                                         std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds io_timeout) {
+    http::ClientOptions o;
+    o.host = server.agent_host.empty() ? server.hostname : server.agent_host;
+    o.port = static_cast<std::uint16_t>(server.agent_port);
+    o.tls.ca = server.agent_ca.value_or("");
+    o.tls.cert = server.agent_cert.value_or("");
+    o.tls.key = server.agent_key.value_or("");
+    o.tls.min_version = "1.2";
+    o.connect_timeout = timeout;
+    o.io_timeout = io_timeout;
+    return o;
+}
+
 AgentClient::AgentClient(const config::ServerConfig& server, std::chrono::milliseconds timeout)
-    : client_(std::make_unique<http::Client>(client_options(server, timeout))) {}
+    : client_(std::make_unique<http::Client>(agent_client_options(server, timeout, timeout))) {}
 AgentClient::~AgentClient() = default;
 AgentClient::AgentClient(AgentClient&&) noexcept = default;
 AgentClient& AgentClient::operator=(AgentClient&&) noexcept = default;

@@ -8,11 +8,15 @@
 #include "common/proto/agent_api.hpp"
 #include "common/util/result.hpp"
 
-namespace mha::http {
-class Client;
-}
+#include "common/http/client.hpp"
 
 namespace mha::manager {
+
+/// How the manager reaches `server`'s agent: agent_host (default hostname), agent_port, the
+/// manager's client certificate; `timeout` for connect and handshake, `io_timeout` per read.
+http::ClientOptions agent_client_options(const config::ServerConfig& server,
+                                         std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds io_timeout);
 
 /// The manager's side of one agent (DESIGN.md §4), addressed as the config says: agent_host
 /// (default hostname), agent_port, with the manager's client certificate.

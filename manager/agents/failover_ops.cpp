@@ -13,17 +13,11 @@
 namespace mha::manager {
 namespace {
 
+/// Applies of large diffs take a while: each read may wait this long.
+constexpr std::chrono::seconds kStreamIoTimeout{120};
+
 http::ClientOptions options_for(const config::ServerConfig& s, std::chrono::milliseconds timeout) {
-    http::ClientOptions o;
-    o.host = s.agent_host.empty() ? s.hostname : s.agent_host;
-    o.port = static_cast<std::uint16_t>(s.agent_port);
-    o.tls.ca = s.agent_ca.value_or("");
-    o.tls.cert = s.agent_cert.value_or("");
-    o.tls.key = s.agent_key.value_or("");
-    o.tls.min_version = "1.2";
-    o.connect_timeout = timeout;
-    o.io_timeout = std::chrono::seconds(120);  // applies of large diffs take a while
-    return o;
+    return agent_client_options(s, timeout, kStreamIoTimeout);
 }
 
 std::string url_encode(const std::string& s) {

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "common/mysql/replica_status.hpp"
+#include "manager/topology/connect_options.hpp"
 
 namespace mha::manager {
 namespace {
@@ -20,15 +21,8 @@ Result<mysql::ReplicaStatus> replica_status(mysql::Session& session,
 
 Result<std::unique_ptr<mysql::Session>> open_admin_session(const config::ServerConfig& server,
                                                            std::chrono::milliseconds timeout) {
-    mysql::ConnectOptions o;
-    o.host = server.ip.empty() ? server.hostname : server.ip;
-    o.port = static_cast<std::uint16_t>(server.port);
-    o.user = server.user;
-    o.password = server.password;
-    o.connect_timeout = timeout;
-    o.read_timeout = std::chrono::seconds(60);  // applies and waits run long
-    o.write_timeout = std::chrono::seconds(60);
-    return mysql::connect(o);
+    // Applies and waits run long on these sessions.
+    return mysql::connect(admin_connect_options(server, timeout, std::chrono::seconds(60)));
 }
 
 Result<mysql::Dialect> dialect_of(mysql::Session& session) {

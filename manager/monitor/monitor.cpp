@@ -10,6 +10,7 @@
 #include "manager/agents/agent_client.hpp"
 #include "manager/hooks/hook_runner.hpp"
 #include "manager/monitor/advisory_lock.hpp"
+#include "manager/topology/connect_options.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
@@ -40,17 +41,10 @@ void Monitor::set_status(MonitorStatus status) {
 }
 
 Result<std::unique_ptr<mysql::Session>> Monitor::connect_master() const {
-    mysql::ConnectOptions o;
-    o.host = master_.ip;
-    o.port = static_cast<std::uint16_t>(master_.port);
-    o.user = master_.user;
-    o.password = master_.password;
-    o.connect_timeout = std::chrono::seconds(master_.ping_interval);
     // The wait between pings runs on the server in steps of at most 200 ms (DO SLEEP), so one
     // ping interval is a generous deadline for every read.
-    o.read_timeout = std::chrono::seconds(master_.ping_interval);
-    o.write_timeout = std::chrono::seconds(master_.ping_interval);
-    return mysql::connect(o);
+    const auto interval = std::chrono::seconds(master_.ping_interval);
+    return mysql::connect(admin_connect_options(master_, interval, interval));
 }
 
 bool Monitor::connect_and_lock() {
