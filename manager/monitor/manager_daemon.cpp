@@ -32,6 +32,7 @@ void install_signals() {
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);  // nothing to reload; a stray HUP must not kill the monitor
 }
 
 /// Runs the start-up checks; logs every line. Returns the master's index when they pass.
