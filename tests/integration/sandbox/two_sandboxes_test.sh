@@ -30,7 +30,13 @@ sandbox_cmd start-mysqld --dir "$A" 1
 rm "$A/host1/fence.d/fence.cnf"
 sandbox_sql "$A" 1 "SET GLOBAL read_only=0"
 
-# `up` on a running sandbox is a no-op
+# `up` on a running sandbox is a no-op (once host2 has reconnected to the restarted master:
+# until then `up` rightly sees a sandbox that is not ready)
+for _ in $(seq 1 100); do
+    [ "$(mariadb --no-defaults -uroot --socket="$A/host2/mysqld.sock" -e 'SHOW SLAVE STATUS\G' |
+        grep -c '_Running: Yes')" = 2 ] && break
+    sleep 0.1
+done
 out=$(sandbox_cmd up --dir "$A" --nodes 2 --base-ip 127.0.0.21)
 grep -q "already up" <<<"$out" || sandbox_fail "second up on A: $out"
 
