@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "agent/log_local.hpp"
 #include "common/mysql/session.hpp"
 
 namespace mha::agent {
@@ -22,28 +23,11 @@ std::uint32_t to_u32(const std::string& value) {
     return out;
 }
 
-Result<mysql::ConnectOptions> connect_options(const config::AgentConfig& config) {
-    mysql::ConnectOptions options;
-    options.socket = config.mysqld_socket;
-    options.connect_timeout = config.connect_timeout;
-    options.read_timeout = config.connect_timeout * 2;
-    options.write_timeout = config.connect_timeout * 2;
-    if (!config.credentials_file.empty()) {
-        auto credentials = config::load_credentials(config.credentials_file);
-        if (!credentials) {
-            return tl::unexpected(credentials.error());
-        }
-        options.user = std::move(credentials->user);
-        options.password = std::move(credentials->password);
-    }
-    return options;
-}
-
 }  // namespace
 
 proto::MysqldHealth check_mysqld(const config::AgentConfig& config) {
     proto::MysqldHealth health;
-    auto options = connect_options(config);
+    auto options = local_connect_options(config, config.connect_timeout * 2);
     if (!options) {
         health.error = options.error().message;
         return health;
