@@ -157,8 +157,15 @@ Result<Event> EventReader::decode(const std::uint8_t* p, const EventHeader& h) {
     if (auto ok = check_checksum(event); !ok) {
         return tl::unexpected(ok.error());
     }
-    event.body = event.bytes.subspan(header, h.event_size - header -
-                                                 (event.has_checksum ? kChecksumSize : 0));
+    // check_checksum may find a CRC32 the format description did not announce (a replica's
+    // fake rotate): the event must still hold its header and that checksum.
+    const std::size_t checksum = event.has_checksum ? kChecksumSize : 0;
+    if (h.event_size < header + checksum) {
+        return tl::unexpected(error_at(position_, event_type_name(h.type) + " event of " +
+                                                      std::to_string(h.event_size) +
+                                                      " bytes is shorter than its header"));
+    }
+    event.body = event.bytes.subspan(header, h.event_size - header - checksum);
     return event;
 }
 

@@ -220,3 +220,20 @@ TEST_CASE("TransactionTracker: positions between and inside transactions", "[bin
     CHECK(after.at(1842) == TxState::Between);       // Xid
     CHECK(tracker.between());
 }
+
+TEST_CASE("EventReader: a fake rotate too short for the CRC32 it seems to carry is an error",
+          "[binlog]") {
+    // Found by binlog_reader_fuzz: an event whose last four bytes happen to be a valid CRC32
+    // of its header must not yield a body of negative length.
+    auto bytes = slurp(std::string(MHA_BINLOG_TEST_DATA) +
+                       "/../../fuzz/corpus/binlog_reader/crash-short-fake-rotate");
+    REQUIRE_FALSE(bytes.empty());
+    auto reader = EventReader::from_memory(bytes, "crash-short-fake-rotate");
+    for (int i = 0; i < 1000; ++i) {
+        auto ev = reader.next();
+        if (!ev || !*ev) {
+            break;
+        }
+        CHECK((*ev)->body.size() <= (*ev)->bytes.size());
+    }
+}
