@@ -111,11 +111,18 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
     std::vector<std::future<std::optional<bool>>> privs(config.servers.size());
     // Servers first (agents need to know which one is the master).
     snap.servers = discover(eps, DiscoverOptions{});
+    // The master is the one usable non-replica; with none or several it is ambiguous (the
+    // checks say why) and no agent is asked for its binlogs.
     const ServerState* master = nullptr;
+    int non_replicas = 0;
     for (const auto& s : snap.servers) {
         if (s.usable() && !s.is_replica()) {
-            master = master ? nullptr : &s;  // ambiguous: the checks say why
+            master = &s;
+            ++non_replicas;
         }
+    }
+    if (non_replicas != 1) {
+        master = nullptr;
     }
     for (std::size_t i = 0; i < config.servers.size(); ++i) {
         const auto& c = config.servers[i];
