@@ -1,5 +1,7 @@
 #include "common/http/detail/connection.hpp"
 
+#include <array>
+#include <chrono>
 #include <limits>
 
 #include <openssl/ssl.h>
@@ -75,7 +77,7 @@ net::awaitable<void> Connection::run() {
     while (next == Next::KeepAlive && !state_->stopping) {
         next = co_await serve_one();
     }
-    co_await close(next == Next::Abort ? Next::Abort : Next::Close);
+    co_await close(next == Next::KeepAlive ? Next::Close : next);
 }
 
 net::awaitable<bool> Connection::handshake() {
@@ -99,6 +101,9 @@ net::awaitable<bool> Connection::handshake() {
 net::awaitable<Next> Connection::serve_one() {
     bhttp::request_parser<bhttp::empty_body> header_parser;
     header_parser.header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
+    // The body's size is judged per route once the header is read (413 for buffered routes,
+    // none for streamed ones), not by Beast's 1 MB default here.
+    header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     arm_deadline();
     auto [ec, bytes] = co_await bhttp::async_read_header(stream_, buffer_, header_parser, use_tuple);
     (void)bytes;
@@ -235,7 +240,9 @@ net::awaitable<Next> Connection::serve_streamed(
     request.body_stream = &reader;
     auto response = co_await call_handler(route, request);
     // A body the handler left unread cannot be skipped reliably: close after answering.
-    co_return co_await send(header, std::move(response), keep_alive && parser.is_done());
+    const auto next =
+        co_await send(header, std::move(response), keep_alive && parser.is_done());
+    co_return next == Next::Close && !parser.is_done() ? Next::Linger : next;
 }
 
 net::awaitable<Response> Connection::call_handler(const Route& route, Request& request) {
@@ -262,7 +269,9 @@ net::awaitable<bool> Connection::send_continue_if_expected(const bhttp::request_
 
 net::awaitable<void> Connection::close(Next how) {
     busy_ = false;
-    if (how == Next::Close) {
+    if (how == Next::Linger) {
+        co_await linger();
+    } else if (how == Next::Close) {
         // Graceful TLS close_notify, bounded by the deadline; the peer may already be gone.
         arm_deadline();
         auto [ec] = co_await stream_.async_shutdown(use_tuple);
@@ -271,6 +280,28 @@ net::awaitable<void> Connection::close(Next how) {
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(stream_).close();
+}
+
+net::awaitable<void> Connection::linger() {
+    // Closing a socket with unread input sends a reset, and a client still sending its body
+    // would see "broken pipe" instead of the answer already written. So: no more writes (FIN),
+    // then read and drop what still comes, for a bounded time and amount, like nginx's
+    // lingering_close.
+    constexpr auto kLingerTime = std::chrono::seconds(2);
+    constexpr std::size_t kLingerBytes = 64U << 20U;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    boost::system::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.expires_after(kLingerTime);
+    std::array<char, 16384> sink{};
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+        auto [ec, bytes] = co_await lowest.async_read_some(net::buffer(sink), use_tuple);
+        if (ec) {
+            break;
+        }
+        drained += bytes;
+    }
 }
 
 void Connection::log_request(const bhttp::request_header<>& header, int status) {

@@ -128,7 +128,10 @@ net::awaitable<Next> Connection::send_error(const bhttp::request_header<>& heade
                                             std::string_view code, std::string_view message,
                                             bool keep_alive) {
     note_ = std::string(message);
-    co_return co_await send_buffered(header, Response::error(status, code, message), keep_alive);
+    const auto next =
+        co_await send_buffered(header, Response::error(status, code, message), keep_alive);
+    // An error that ends the connection comes before the request was read to its end.
+    co_return next == Next::Close ? Next::Linger : next;
 }
 
 net::awaitable<Result<std::size_t>> Connection::read_body_piece(

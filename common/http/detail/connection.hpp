@@ -10,8 +10,10 @@
 
 namespace mha::http::detail {
 
-/// What happens to a connection after a request.
-enum class Next { KeepAlive, Close, Abort };
+/// What happens to a connection after a request. Linger closes after an error answered before
+/// the request body was read: the rest of the body is drained for a moment so the client, still
+/// sending, reads the answer instead of a reset connection.
+enum class Next { KeepAlive, Close, Linger, Abort };
 
 /// Why a request is answered with an error before its handler runs.
 struct Refusal {
@@ -69,6 +71,7 @@ private:
         bhttp::request_parser<bhttp::buffer_body>& parser, std::span<char> buffer);
     net::awaitable<Result<void>> write_piece(std::string_view piece, bool chunked);
     net::awaitable<void> close(Next how);
+    net::awaitable<void> linger();
     void log_request(const bhttp::request_header<>& header, int status);
 
     ServerState* state_;
