@@ -9,6 +9,9 @@ find_package(CLI11 REQUIRED)
 find_package(tl-expected REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(MYSQLCLIENT REQUIRED IMPORTED_TARGET libmariadb)
+# Binlog CRC32 (libisal-dev, Intel ISA-L); without it common/binlog falls back to zlib's
+# slower crc32.
+pkg_check_modules(ISAL IMPORTED_TARGET libisal)
 if(MHA_BUILD_TESTS)
     find_package(Catch2 2 REQUIRED)
     include(Catch)

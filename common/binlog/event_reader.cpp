@@ -9,12 +9,10 @@ namespace mha::binlog {
 
 EventReader::EventReader(std::unique_ptr<ByteSource> source, std::string name,
                          ReaderOptions options)
-    : source_(std::move(source)), name_(std::move(name)), options_(options) {
-    buffer_.resize(std::max<std::size_t>(options_.buffer_size, 64));
-}
+    : source_(std::move(source)), name_(std::move(name)), options_(options) {}
 
 Result<EventReader> EventReader::open_file(const std::string& path, ReaderOptions options) {
-    auto source = open_file_source(path);
+    auto source = open_file_source(path, options.buffer_size);
     if (!source) {
         return tl::unexpected(source.error());
     }
@@ -23,48 +21,62 @@ Result<EventReader> EventReader::open_file(const std::string& path, ReaderOption
 
 EventReader EventReader::from_memory(std::span<const std::uint8_t> data, std::string name,
                                      ReaderOptions options) {
-    return EventReader(memory_source(data), std::move(name), options);
+    return EventReader(memory_source(data, options.buffer_size), std::move(name), options);
 }
 
 Error EventReader::error_at(std::uint64_t offset, std::string what) const {
     return Error{ErrorCode::DataLoss, name_ + ":" + std::to_string(offset) + ": " + what};
 }
 
-Result<std::size_t> EventReader::ensure(std::size_t n) {
-    if (end_ - begin_ >= n || eof_) {
-        return end_ - begin_;
+// The next `n` unread bytes as one view, in the source's chunk when they lie in it (no
+// copy), else put together in carry_; fewer than `n` only at the end of the file.
+Result<std::span<const std::uint8_t>> EventReader::peek(std::size_t n) {
+    if (carry_consumed_) {
+        carry_.clear();
+        carry_consumed_ = false;
     }
-    if (begin_ > 0) {
-        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-        end_ -= begin_;
-        begin_ = 0;
-    }
-    while (end_ < n && !eof_) {
-        if (end_ == buffer_.size()) {
-            // Grow only as bytes arrive: a corrupt size field must not allocate a gigabyte.
-            buffer_.resize(std::min(n, buffer_.size() * 2));
+    for (;;) {
+        if (carry_.empty() && (chunk_.size() >= n || eof_)) {
+            return chunk_.first(std::min(n, chunk_.size()));
         }
-        auto got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
-        if (!got) {
-            return tl::unexpected(got.error());
+        // The source may reuse the chunk's memory at the next read: keep its part of the
+        // `n` bytes. Grows only as bytes arrive: a corrupt size field must not allocate a
+        // gigabyte.
+        const std::size_t take = std::min(n - std::min(n, carry_.size()), chunk_.size());
+        carry_.insert(carry_.end(), chunk_.begin(), chunk_.begin() + take);
+        chunk_ = chunk_.subspan(take);
+        if (carry_.size() >= n || eof_) {
+            return std::span<const std::uint8_t>(carry_).first(std::min(n, carry_.size()));
         }
-        eof_ = *got == 0;
-        end_ += *got;
+        auto next = source_->next_chunk();
+        if (!next) {
+            return tl::unexpected(next.error());
+        }
+        chunk_ = *next;
+        eof_ = chunk_.empty();
     }
-    return end_ - begin_;
+}
+
+// Moves past `n` bytes that the last peek() returned whole.
+void EventReader::consume(std::size_t n) {
+    if (carry_.empty()) {
+        chunk_ = chunk_.subspan(n);
+    } else {
+        carry_consumed_ = true;  // the event returned still points into it
+    }
+    position_ += n;
 }
 
 Result<void> EventReader::read_magic() {
-    auto avail = ensure(kMagicSize);
-    if (!avail) {
-        return tl::unexpected(avail.error());
+    auto magic = peek(kMagicSize);
+    if (!magic) {
+        return tl::unexpected(magic.error());
     }
-    if (*avail < kMagicSize || std::memcmp(buffer_.data() + begin_, kMagic, kMagicSize) != 0) {
+    if (magic->size() < kMagicSize || std::memcmp(magic->data(), kMagic, kMagicSize) != 0) {
         return tl::unexpected(Error{ErrorCode::InvalidArgument,
                                     name_ + ":0: not a binlog file (bad magic number)"});
     }
-    begin_ += kMagicSize;
-    position_ = kMagicSize;
+    consume(kMagicSize);
     started_ = true;
     return {};
 }
@@ -82,37 +94,36 @@ Result<std::optional<Event>> EventReader::next() {
         if (tail_) {
             return std::nullopt;
         }
-        auto avail = ensure(kHeaderSize);
-        if (!avail) {
-            return tl::unexpected(avail.error());
+        auto bytes = peek(kHeaderSize);
+        if (!bytes) {
+            return tl::unexpected(bytes.error());
         }
-        if (*avail == 0) {
+        if (bytes->empty()) {
             return std::nullopt;
         }
-        if (*avail < kHeaderSize) {
-            tail_ = PartialTail{position_, *avail, kHeaderSize};
+        if (bytes->size() < kHeaderSize) {
+            tail_ = PartialTail{position_, bytes->size(), kHeaderSize};
             return std::nullopt;
         }
-        const EventHeader h = parse_header(buffer_.data() + begin_);
+        const EventHeader h = parse_header(bytes->data());
         if (h.event_size < kHeaderSize || h.event_size > kMaxEventSize) {
             return tl::unexpected(error_at(position_, "corrupt event header: size " +
                                                           std::to_string(h.event_size) + ", " +
                                                           event_type_name(h.type)));
         }
-        avail = ensure(h.event_size);
-        if (!avail) {
-            return tl::unexpected(avail.error());
+        bytes = peek(h.event_size);
+        if (!bytes) {
+            return tl::unexpected(bytes.error());
         }
-        if (*avail < h.event_size) {
-            tail_ = PartialTail{position_, *avail, h.event_size};
+        if (bytes->size() < h.event_size) {
+            tail_ = PartialTail{position_, bytes->size(), h.event_size};
             return std::nullopt;
         }
-        auto event = decode(buffer_.data() + begin_, h);
+        auto event = decode(bytes->data(), h);
         if (!event) {
             return tl::unexpected(event.error());
         }
-        begin_ += h.event_size;
-        position_ += h.event_size;
+        consume(h.event_size);
         return std::optional<Event>(*event);
     }();
     failed_ = !result.has_value();

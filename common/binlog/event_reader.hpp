@@ -15,7 +15,9 @@ namespace mha::binlog {
 
 struct ReaderOptions {
     bool verify_checksums = true;
-    std::size_t buffer_size = 4U << 20;  ///< grows when one event is larger
+    /// Bytes per read. Events are parsed in place; one that spans two reads is put together
+    /// in a separate buffer that grows as its bytes arrive.
+    std::size_t buffer_size = 1U << 20;
 };
 
 /// The last event of a file cut short (a crash while writing): not an error for the events
@@ -26,8 +28,9 @@ struct PartialTail {
     std::uint64_t expected = 0;   ///< bytes its header announces (19 when the header is cut)
 };
 
-/// Reads the events of one binlog or relay-log file in order, with large buffered reads,
-/// switching the checksum setting at every format description and verifying CRC32.
+/// Reads the events of one binlog or relay-log file in order, with large reads (a helper
+/// thread reads ahead in big files), switching the checksum setting at every format
+/// description and verifying CRC32.
 class EventReader {
 public:
     /// Opens a file. Errors: those of open(2) (NotFound, PermissionDenied, ...).
@@ -56,7 +59,8 @@ public:
 private:
     EventReader(std::unique_ptr<ByteSource> source, std::string name, ReaderOptions options);
 
-    Result<std::size_t> ensure(std::size_t n);
+    Result<std::span<const std::uint8_t>> peek(std::size_t n);
+    void consume(std::size_t n);
     Result<void> read_magic();
     Result<Event> decode(const std::uint8_t* p, const EventHeader& h);
     Result<void> check_checksum(Event& event);
@@ -65,9 +69,11 @@ private:
     std::unique_ptr<ByteSource> source_;
     std::string name_;
     ReaderOptions options_;
-    std::vector<std::uint8_t> buffer_;
-    std::size_t begin_ = 0;  ///< first unread byte in buffer_
-    std::size_t end_ = 0;    ///< one past the last valid byte in buffer_
+    // The unread bytes: carry_ (an event or header that spans chunks, put together), then
+    // the rest of the source's current chunk.
+    std::span<const std::uint8_t> chunk_;
+    std::vector<std::uint8_t> carry_;
+    bool carry_consumed_ = false;  ///< carry_ holds the event last returned: drop it next
     bool eof_ = false;
     bool started_ = false;
     bool failed_ = false;

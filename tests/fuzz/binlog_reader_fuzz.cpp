@@ -31,7 +31,7 @@ void decode_all(const Event& e, const FormatDescription& fd) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    // A small buffer exercises the refill and grow paths.
+    // Reads of 64 bytes: most events span reads and are put together.
     auto reader = EventReader::from_memory({data, size}, "fuzz", ReaderOptions{true, 64});
     TransactionTracker tracker;
     std::size_t out = 0;

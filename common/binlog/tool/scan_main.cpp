@@ -1,13 +1,14 @@
 // mha-binlog-scan [--write OUT [--checksum crc32|none]] FILE|INDEX...
 // Reads every event (CRC32 verified) and prints
-// "<files> files, <events> events, <bytes> bytes, <seconds> s, <MB/s> MB/s"; with --write,
-// also writes all events as ONE binlog stream (the writer's test and demo).
+// "<files> files, <events> events, <bytes> bytes, <seconds> s, <MB/s> MB/s (crc32: <backend>)";
+// with --write, also writes all events as ONE binlog stream (the writer's test and demo).
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/binlog/crc32.hpp"
 #include "common/binlog/log_index.hpp"
 #include "common/binlog/stream_writer.hpp"
 
@@ -94,9 +95,11 @@ int main(int argc, char** argv) {
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%zu files, %llu events, %llu bytes, %.3f s, %.0f MB/s\n", args->files.size(),
-                static_cast<unsigned long long>(events), static_cast<unsigned long long>(bytes),
-                seconds, seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
+    std::printf("%zu files, %llu events, %llu bytes, %.3f s, %.0f MB/s (crc32: %s)\n",
+                args->files.size(), static_cast<unsigned long long>(events),
+                static_cast<unsigned long long>(bytes), seconds,
+                seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0,
+                mha::binlog::crc32_backend());
     if (const auto& tail = sequence.last_partial_tail()) {
         std::printf("partial tail at %llu (%llu of %llu bytes)\n",
                     static_cast<unsigned long long>(tail->offset),

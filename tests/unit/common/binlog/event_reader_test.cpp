@@ -44,14 +44,6 @@ Scan scan_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name)
 
 }  // namespace
 
-TEST_CASE("crc32: matches the ISO-HDLC check value", "[binlog]") {
-    const std::string text = "123456789";
-    CHECK(crc32(0, reinterpret_cast<const std::uint8_t*>(text.data()), text.size()) ==
-          0xCBF43926U);
-    const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
-    CHECK(crc32(crc32(0, p, 4), p + 4, 5) == 0xCBF43926U);
-}
-
 TEST_CASE("EventReader: every golden event parses and counts match mariadb-binlog", "[binlog]") {
     const auto counts = mha::binlog::test::golden_counts();
     REQUIRE(counts.size() >= 10);
@@ -235,5 +227,83 @@ TEST_CASE("EventReader: a fake rotate too short for the CRC32 it seems to carry 
             break;
         }
         CHECK((*ev)->body.size() <= (*ev)->bytes.size());
+    }
+}
+
+namespace {
+
+// Each event's offset, size and CRC32 of its bytes and body, plus how the file ended.
+struct Trace {
+    std::vector<std::uint64_t> events;
+    std::string end;
+};
+
+Trace trace(mha::Result<EventReader> reader) {
+    Trace t;
+    if (!reader) {
+        t.end = "open: " + reader.error().message;
+        return t;
+    }
+    for (;;) {
+        auto event = reader->next();
+        if (!event) {
+            t.end = "error: " + event.error().message;
+            return t;
+        }
+        if (!*event) {
+            break;
+        }
+        const Event& e = **event;
+        t.events.push_back(e.offset);
+        t.events.push_back(e.header.event_size);
+        t.events.push_back(crc32(0, e.bytes.data(), e.bytes.size()));
+        t.events.push_back(crc32(0, e.body.data(), e.body.size()));
+    }
+    if (const auto& tail = reader->partial_tail()) {
+        t.end = "tail at " + std::to_string(tail->offset) + ": " +
+                std::to_string(tail->available) + " of " + std::to_string(tail->expected);
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("EventReader: any read size gives the same events, errors and tails", "[binlog]") {
+    const std::size_t sizes[] = {1, 7, 19, 64, 100, 1000, 1U << 20};
+    auto same_everywhere = [&](const std::vector<std::uint8_t>& bytes, const std::string& name) {
+        const Trace whole = trace(EventReader::from_memory(bytes, name, {true, bytes.size() + 1}));
+        for (const std::size_t size : sizes) {
+            INFO(name << ", reads of " << size << " bytes");
+            CHECK(trace(EventReader::from_memory(bytes, name, {true, size})).events ==
+                  whole.events);
+            CHECK(trace(EventReader::from_memory(bytes, name, {true, size})).end == whole.end);
+        }
+        return whole;
+    };
+    SECTION("every golden file, from memory and from the file") {
+        for (const auto& [file, expected] : mha::binlog::test::golden_counts()) {
+            const Trace whole = same_everywhere(slurp(golden(file)), golden(file));
+            CHECK(whole.events.size() == 4 * expected);
+            CHECK(whole.end.empty());
+            for (const std::size_t size : sizes) {
+                // Below 64 bytes the file source reads 64; above one read the helper thread
+                // reads ahead.
+                INFO(file << ", file reads of " << size << " bytes");
+                CHECK(trace(EventReader::open_file(golden(file), {true, size})).events ==
+                      whole.events);
+            }
+        }
+    }
+    SECTION("a CRC32 mismatch and a cut tail") {
+        auto bytes = slurp(golden("master-bin.000001"));
+        const Trace clean = trace(EventReader::from_memory(bytes, "r"));
+        REQUIRE(clean.events.size() > 4 * 8);
+        bytes.resize(bytes.size() - 3);
+        CHECK(same_everywhere(bytes, "r").end.find("tail at ") == 0);
+        bytes[clean.events[4 * 7] + 30] ^= 0x01;  // inside the eighth event
+        const Trace broken = same_everywhere(bytes, "r");
+        CHECK(broken.events.size() == 4 * 7);
+        CHECK(broken.end.find("error: r:" + std::to_string(clean.events[4 * 7]) + ": CRC32") ==
+              0);
     }
 }
