@@ -183,8 +183,13 @@ Result<proto::ApplyResult> server_coordinates(const config::AgentConfig& config)
     if (!session) {
         return tl::unexpected(session.error());
     }
+    auto version = mysql::ServerVersion::parse((*session)->server_version());
+    if (!version) {
+        return tl::unexpected(version.error());
+    }
+    const mysql::Dialect dialect(*version);
     proto::ApplyResult result;
-    auto status = (*session)->query("SHOW MASTER STATUS");
+    auto status = (*session)->query(dialect.show_binlog_status());
     if (!status) {
         return tl::unexpected(status.error());
     }
@@ -193,6 +198,12 @@ Result<proto::ApplyResult> server_coordinates(const config::AgentConfig& config)
             result.binlog_file = parsed->file;
             result.binlog_pos = parsed->position;
         }
+    }
+    if (!version->is_mariadb()) {
+        // MySQL's GTIDs: the executed set is both what the binlog holds and the position.
+        result.gtid_binlog_pos = status->empty() ? "" : status->value(0, "Executed_Gtid_Set");
+        result.gtid_current_pos = result.gtid_binlog_pos;
+        return result;
     }
     auto gtid = (*session)->query("SELECT @@gtid_binlog_pos AS b, @@gtid_current_pos AS c");
     if (gtid && !gtid->empty()) {

@@ -79,6 +79,13 @@ struct ServerConfig {
     std::optional<std::string> agent_ca;
     std::optional<std::string> agent_cert;
     std::optional<std::string> agent_key;
+    /// Seconds a failover hook (master_ip_failover_script, shutdown_script, report_script) may
+    /// run before its process group is killed; a killed hook counts as failed. MHA waits forever.
+    int hook_timeout = 60;
+    /// GTID clusters: errant transactions (on a replica, never on the master) found by
+    /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
+    /// never promoting a replica that has them (0).
+    bool check_errant_gtid = true;
 };
 
 /// A `[binlogN]` block: a binlog server, used only to fetch missing binlog events. MHA reads

@@ -74,6 +74,7 @@ Result<ReplicaStatus> parse_replica_status(const ResultSet& rs, std::size_t row)
     s.replicate_ignore_table = text(rs, row, {"Replicate_Ignore_Table"});
     s.replicate_wild_do_table = text(rs, row, {"Replicate_Wild_Do_Table"});
     s.replicate_wild_ignore_table = text(rs, row, {"Replicate_Wild_Ignore_Table"});
+    s.master_uuid = text(rs, row, {"Master_UUID", "Source_UUID"});
     s.using_gtid = text(rs, row, {"Using_Gtid"});
     s.gtid_io_pos = text(rs, row, {"Gtid_IO_Pos"});
     s.retrieved_gtid_set = text(rs, row, {"Retrieved_Gtid_Set"});

@@ -24,6 +24,7 @@ struct ReplicaStatus {
     std::string slave_sql_running;  ///< "Yes", "No"
     std::optional<std::int64_t> seconds_behind_master;  ///< NULL when the SQL thread is stopped
     std::uint32_t master_server_id = 0;
+    std::string master_uuid;  ///< MySQL: the source's server_uuid (Master_UUID/Source_UUID)
     int last_io_errno = 0;
     std::string last_io_error;
     int last_sql_errno = 0;

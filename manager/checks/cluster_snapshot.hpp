@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,17 @@ struct HookCheck {
     std::string error;  ///< not found, not executable, …
 };
 
+/// A binlog scan that decides what GTID positions cannot (errant.hpp): the sequence numbers
+/// of one (domain, server) in a replica's and in the master's binlog.
+struct ErrantScanResult {
+    std::size_t replica = 0;
+    std::uint32_t domain_id = 0;
+    std::uint32_t server_id = 0;
+    std::string error;  ///< why the scan could not be made; empty when it was
+    std::vector<std::uint64_t> replica_seqs;
+    std::vector<std::uint64_t> master_seqs;
+};
+
 /// Everything the checks decide on, gathered by I/O code beforehand: servers in config order
 /// (index i is config.servers[i]), agents and replication-privilege answers by block name.
 struct ClusterSnapshot {
@@ -37,6 +49,7 @@ struct ClusterSnapshot {
     std::map<std::string, AgentView> agents;
     std::map<std::string, std::optional<bool>> repl_user_ok;  ///< nullopt: could not check
     std::vector<HookCheck> hooks;
+    std::vector<ErrantScanResult> errant_scans;
 };
 
 }  // namespace mha::manager

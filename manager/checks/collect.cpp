@@ -3,6 +3,9 @@
 #include <future>
 
 #include "manager/agents/agent_client.hpp"
+#include "manager/checks/errant.hpp"
+#include "manager/checks/errant_scan.hpp"
+#include "manager/topology/replication_mode.hpp"
 #include "manager/hooks/hook_runner.hpp"
 #include "manager/topology/discover.hpp"
 
@@ -93,6 +96,25 @@ std::vector<HookCheck> check_hooks(const config::AppConfig& config, const Server
     };
 }
 
+/// MariaDB GTID: the binlog scans errant-transaction positions cannot decide without.
+std::vector<ErrantScanResult> errant_scans(const config::AppConfig& config,
+                                           const std::vector<ServerState>& servers,
+                                           const ServerState& master_state) {
+    const auto master = static_cast<std::size_t>(&master_state - servers.data());
+    std::vector<std::size_t> replicas;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        if (servers[i].usable() && servers[i].is_replica()) {
+            replicas.push_back(i);
+        }
+    }
+    auto mode = assess_replication_mode(servers, replicas, config.servers.front().use_gtid_auto_pos);
+    if (mode.coordinates != Coordinates::MariadbGtid) {
+        return {};
+    }
+    auto check = find_errant_vs_master(mode.coordinates, servers, master, replicas);
+    return scan_binlogs_for_errant(config, master, check.scans);
+}
+
 }  // namespace
 
 std::vector<ServerEndpoint> endpoints(const config::AppConfig& config) {
@@ -140,6 +162,9 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
     }
     if (options.hooks) {
         snap.hooks = check_hooks(config, master, options.hook_timeout);
+    }
+    if (master != nullptr && options.agents) {
+        snap.errant_scans = errant_scans(config, snap.servers, *master);
     }
     for (std::size_t i = 0; i < config.servers.size(); ++i) {
         if (agents[i].valid()) {

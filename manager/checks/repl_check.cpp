@@ -3,6 +3,9 @@
 #include <map>
 #include <set>
 
+#include "manager/checks/errant.hpp"
+#include "manager/topology/replication_mode.hpp"
+
 namespace mha::manager {
 namespace {
 
@@ -26,6 +29,7 @@ public:
         }
         check_server_ids();
         check_slave_settings();
+        check_gtid();
         if (cfg(0).check_repl_filter) {
             check_filters();
         }
@@ -195,6 +199,73 @@ private:
                         ". This host cannot be a master.");
             }
         }
+    }
+
+    /// GTID: the mode (MHA's "GTID failover mode = N"), what is mixed or half-configured, and
+    /// errant transactions (an error with check_errant_gtid=1, else a warning).
+    void check_gtid() {
+        auto mode = assess_replication_mode(snap_.servers, report_.replicas,
+                                            cfg(0).use_gtid_auto_pos);
+        info("GTID failover mode = " + std::string(is_gtid(mode.coordinates) ? "1" : "0") +
+             " (" + std::string(coordinates_name(mode.coordinates)) + ")");
+        for (const auto& p : mode.problems) {
+            warning(p);
+        }
+        if (!is_gtid(mode.coordinates)) {
+            return;
+        }
+        for (auto i : report_.replicas) {
+            if (can_be_master(i) && !srv(i).log_slave_updates) {
+                warning("log_slave_updates is off on " + label(i) +
+                        ": as new master its binlog would lack what it replicated, and GTID "
+                        "replicas could not start from it.");
+            }
+        }
+        auto errant = find_errant_vs_master(mode.coordinates, snap_.servers, *report_.master,
+                                            report_.replicas);
+        for (const auto& u : errant.undecided) {
+            warning("Errant transaction check: " + u);
+        }
+        for (const auto& request : errant.scans) {
+            resolve_scan(request, errant.found);
+        }
+        for (const auto& f : errant.found) {
+            std::string text = "Errant GTID transactions on slave " + label(f.replica) + ": " +
+                               f.gtids + " (" + f.reason + "). The master never had them: a "
+                               "failover would spread them from a new master, or lose them.";
+            if (cfg(0).check_errant_gtid) {
+                error(text + " Remove them (or set check_errant_gtid=0 to only warn).");
+            } else {
+                warning(text + " check_errant_gtid=0: that slave will not be promoted.");
+            }
+        }
+        if (errant.found.empty() && errant.undecided.empty()) {
+            info("No errant GTID transactions on the slaves.");
+        }
+    }
+
+    void resolve_scan(const ErrantScanRequest& request, std::vector<ErrantFinding>& found) {
+        std::string what = label(request.replica) + "'s own transactions (server " +
+                           std::to_string(request.server_id) + ") in domain " +
+                           std::to_string(request.domain_id);
+        for (const auto& r : snap_.errant_scans) {
+            if (r.replica != request.replica || r.domain_id != request.domain_id ||
+                r.server_id != request.server_id) {
+                continue;
+            }
+            if (!r.error.empty()) {
+                break;
+            }
+            if (auto f = errant_from_scan(request, r.replica_seqs, r.master_seqs)) {
+                found.push_back(*f);
+            } else {
+                info("Binlog scan: " + what + " are all on the master.");
+            }
+            return;
+        }
+        warning("GTID positions cannot tell whether " + what +
+                " are errant (the master has transactions of that server too), and no binlog "
+                "scan could be made.");
     }
 
     bool cluster_uses_gtid() const {

@@ -70,9 +70,18 @@ struct SwitchFlags {
     std::string new_master_host;
     int new_master_port = 0;
     int interactive = 1;
+    bool dry_run = false;  ///< --dry-run (both states); MHA's --check_only is its alias
     FailoverOptions failover;
+    // --master_state=alive (MHA's MasterRotate flags).
+    bool orig_master_is_new_slave = false;
+    int running_updates_limit = 1;
+    int running_seconds_limit = 10;
+    int seconds_behind_master = 30;
+    int flush_tables = 1;
+    bool skip_lock_all_tables = false;  ///< accepted, refused: every account's writes are blocked
 };
-/// masterha_master_switch: exit codes as MHA's failover (0, 10, 1).
+/// masterha_master_switch: exit codes as MHA's (0 done, 10 done but some replicas failed,
+/// 1 error); --master_state=alive runs the online switch (manager/switchover).
 int run_switch(const SwitchFlags& flags);
 
 struct UnfenceFlags {

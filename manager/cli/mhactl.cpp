@@ -90,7 +90,19 @@ int mhactl_main(int argc, char** argv) {
     switch_cmd->add_option("--dead_master_port", sw.dead_master_port);
     switch_cmd->add_option("--new_master_host", sw.new_master_host);
     switch_cmd->add_option("--new_master_port", sw.new_master_port);
-    switch_cmd->add_option("--interactive", sw.interactive, "MHA's; 0 is the only mode here");
+    switch_cmd->add_option("--interactive", sw.interactive,
+                           "1: ask before an online switch (MHA's default); 0: do not ask");
+    switch_cmd->add_flag("--dry-run,--dry_run,--check_only", sw.dry_run,
+                         "print the plan and the checks; change nothing");
+    switch_cmd->add_flag("--orig_master_is_new_slave", sw.orig_master_is_new_slave);
+    switch_cmd->add_option("--running_updates_limit", sw.running_updates_limit)
+        ->capture_default_str();
+    switch_cmd->add_option("--running_seconds_limit", sw.running_seconds_limit)
+        ->capture_default_str();
+    switch_cmd->add_option("--seconds_behind_master", sw.seconds_behind_master)
+        ->capture_default_str();
+    switch_cmd->add_option("--flush_tables", sw.flush_tables, "0 skips the warm-up FLUSH TABLES");
+    switch_cmd->add_flag("--skip_lock_all_tables", sw.skip_lock_all_tables);
     switch_cmd->add_flag("--ignore_last_failover", sw.failover.ignore_last_failover);
     switch_cmd->add_option("--last_failover_minute", sw.failover.last_failover_minute);
     switch_cmd->add_flag("--remove_dead_master_conf", sw.failover.remove_dead_master_conf);

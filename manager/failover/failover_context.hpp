@@ -11,6 +11,7 @@
 #include "manager/failover/failover_agents.hpp"
 #include "manager/failover/failover_options.hpp"
 #include "manager/failover/selection.hpp"
+#include "manager/topology/replication_mode.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
@@ -51,6 +52,8 @@ struct FailoverContext {
     std::vector<std::size_t> latest;
     std::vector<std::size_t> oldest;
     std::vector<std::size_t> lacking_relay_logs;
+    Coordinates coords = Coordinates::FilePosition;  ///< the cluster's, from Phase 1
+    std::vector<std::size_t> errant;  ///< replicas with errant GTIDs: never promoted
     bool dead_agent_up = false;
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;

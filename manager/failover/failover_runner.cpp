@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/log/log.hpp"
+#include "manager/failover/dry_run_plan.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/journal.hpp"
@@ -101,8 +102,14 @@ void call_report_script(const FailoverContext& ctx, int code, const std::string&
     args.push_back("--conf=" + ctx.config.conf_path);
     args.push_back("--subject=" + report_subject(ctx, code));
     args.push_back("--body=" + report);
-    auto call = call_hook(script, args, {}, 60);
-    log::get("failover")->info("Sending mail.. report_script exited with {}", call.exit_code);
+    auto call = call_hook(script, args, {}, ctx.cfg(0).hook_timeout);
+    // MHA goes on whatever the report script does; a failure is worth a warning, not an error.
+    if (call.verdict == HookVerdict::Ok) {
+        log::get("failover")->info("Sending mail.. report_script exited with 0");
+    } else {
+        log::get("failover")->warn("report_script failed with {}; the failover result stands.",
+                                   call.failure());
+    }
 }
 
 }  // namespace
@@ -143,7 +150,7 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     FailoverContext ctx{config, options, agents, now_stamp()};
 
     log->info("* Phase 1: Configuration Check Phase..");
-    if (options.ignore_last_failover) {
+    if (options.ignore_last_failover && !options.dry_run) {
         std::remove(error_file.c_str());
         std::remove(complete_file.c_str());
     }
@@ -158,14 +165,19 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     Phase phase = Phase::CheckConfig;
     std::string error;
     while (phase != Phase::Done) {
-        append_journal(journal_file, std::string(phase_name(phase)), journal_detail(ctx));
+        if (!options.dry_run) {
+            append_journal(journal_file, std::string(phase_name(phase)), journal_detail(ctx));
+        }
         auto next = run_phase(phase, ctx);
         if (!next) {
             error = next.error().message;
             log->error("Got ERROR: {}", error);
             break;
         }
-        phase = *next;
+        phase = options.dry_run ? dry_run_next(*next) : *next;
+    }
+    if (options.dry_run) {
+        return finish_dry_run(ctx, phase == Phase::Done ? "" : error);
     }
     int code = kFailoverOk;
     if (phase != Phase::Done) {

@@ -25,9 +25,10 @@ HookCall call_hook(const std::optional<std::string>& script, const std::vector<s
     }
     call.exit_code = outcome->exit_code;
     call.output = outcome->output;
+    call.timed_out = outcome->timed_out;
+    call.timeout_seconds = hook_timeout_seconds;
     if (outcome->timed_out) {
         call.verdict = HookVerdict::Abort;
-        call.output += "\n(killed after " + std::to_string(hook_timeout_seconds) + " s)";
     } else if (outcome->exit_code == 0) {
         call.verdict = HookVerdict::Ok;
     } else if (outcome->exit_code == 10) {
@@ -36,6 +37,14 @@ HookCall call_hook(const std::optional<std::string>& script, const std::vector<s
         call.verdict = HookVerdict::Abort;
     }
     return call;
+}
+
+std::string HookCall::failure() const {
+    if (timed_out) {
+        return "no answer within hook_timeout=" + std::to_string(timeout_seconds) +
+               " s (killed)";
+    }
+    return "return code " + std::to_string(exit_code);
 }
 
 std::vector<std::string> orig_master_args(const config::ServerConfig& orig) {

@@ -16,6 +16,11 @@ struct HookCall {
     int exit_code = 0;
     std::string output;
     std::string description;  ///< the command line, passwords masked
+    bool timed_out = false;   ///< killed after hook_timeout
+    int timeout_seconds = 0;
+
+    /// "return code 3" or "no answer within hook_timeout=5 s (killed)", for error messages.
+    [[nodiscard]] std::string failure() const;
 };
 
 /// Runs a failover hook with MHA's arguments; `secret_args` (passwords) are passed but never

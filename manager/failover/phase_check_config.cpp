@@ -3,6 +3,7 @@
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/replica_sql.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/topology/discover.hpp"
@@ -138,6 +139,9 @@ PhaseResult phase_check_config(FailoverContext& ctx) {
                   ctx.servers[i].version ? ctx.servers[i].version->text : "?",
                   ctx.servers[i].log_bin ? "enabled" : "disabled");
         log->info("    Replicating from {}", ctx.label(ctx.dead));
+    }
+    if (auto coords = recognise_coordinates(ctx); !coords) {
+        return tl::unexpected(coords.error());
     }
     log->info("** Phase 1: Configuration Check Phase completed.");
     return Phase::StopReplicaIo;

@@ -1,6 +1,7 @@
 // Phase 3.1 (latest/oldest replicas), 3.2 (save the dead master's binlog), 3.3 (new master).
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/failover_gtid.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
@@ -14,6 +15,9 @@ PhaseResult phase_find_latest(FailoverContext& ctx) {
         if (auto r = read_server_state(*ctx.sessions[i], ctx.servers[i]); !r) {
             return tl::unexpected(r.error().wrap(ctx.label(i)));
         }
+    }
+    if (is_gtid(ctx.coords)) {
+        return find_latest_by_gtid(ctx);
     }
     ctx.latest = latest_replicas(ctx.servers, ctx.replicas);
     ctx.oldest = oldest_replicas(ctx.servers, ctx.replicas);
@@ -107,6 +111,7 @@ PhaseResult phase_select_new_master(FailoverContext& ctx) {
     in.replicas = ctx.replicas;
     in.latest = ctx.latest;
     in.no_master = ctx.lacking_relay_logs;
+    in.no_master.insert(in.no_master.end(), ctx.errant.begin(), ctx.errant.end());
     in.new_master_host = ctx.options.new_master_host;
     in.new_master_port = ctx.options.new_master_port;
     in.check_repl_delay = ctx.cfg(latest).check_repl_delay;

@@ -6,13 +6,12 @@
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
 namespace {
-
-constexpr int kHookTimeoutSeconds = 60;
 
 /// The segments host `i` needs after its own relay log: the latest replica's diff (unless
 /// it is latest itself), then the dead master's saved events. MHA's generate + apply.
@@ -37,7 +36,7 @@ Result<ApplyOutcome> level_up(FailoverContext& ctx, std::size_t i) {
     if (!ctx.saved_binlog.empty()) {
         segments.push_back(ctx.saved_binlog);
     }
-    auto applied = ctx.agents.apply(ctx.cfg(i), segments);
+    auto applied = apply_segments(ctx, i, segments);
     for (const auto& s : segments) {
         if (s != ctx.saved_binlog) {
             std::remove(s.c_str());
@@ -57,12 +56,12 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
                                  "--new_master_port=" + std::to_string(c.port),
                                  "--new_master_user=" + c.user});
         auto call = call_hook(dead.master_ip_failover_script, args,
-                              {"--new_master_password=" + c.password}, kHookTimeoutSeconds);
+                              {"--new_master_password=" + c.password}, dead.hook_timeout);
         log->info("Executing master IP activate script:");
         log->info("  {}", call.description);
         if (call.verdict == HookVerdict::Abort) {
-            return make_error(ErrorCode::Aborted, "Failed to activate master IP address with "
-                                                  "return code " + std::to_string(call.exit_code));
+            return make_error(ErrorCode::Aborted,
+                              "Failed to activate master IP address with " + call.failure());
         }
         ctx.report.push_back(ctx.label(nm) + ": OK: Activated master IP address.");
     }
@@ -85,8 +84,12 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
 PhaseResult phase_recover_new_master(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto nm = *ctx.new_master;
-    log->info("* Phase 3.4: New Master Diff Log Generation Phase..");
-    log->info("* Phase 3.5: Master Log Apply Phase..");
+    if (is_gtid(ctx.coords)) {
+        log->info("* Phase 3.3: New Master Recovery Phase..");  // MHA's GTID-mode name
+    } else {
+        log->info("* Phase 3.4: New Master Diff Log Generation Phase..");
+        log->info("* Phase 3.5: Master Log Apply Phase..");
+    }
     log->info("*NOTICE: If any error happens from this phase, manual recovery is needed.");
     log->info("Starting recovery on {}..", ctx.label(nm));
     auto applied = level_up(ctx, nm);
@@ -100,12 +103,24 @@ PhaseResult phase_recover_new_master(FailoverContext& ctx) {
     ctx.report.push_back(ctx.label(nm) + ": OK: Applying all logs succeeded.");
     log->info("Getting new master's binlog name and position..");
     log->info(" {}", ctx.new_master_coord.str());
-    log->info(" All other slaves should start replication from here. Statement should be: "
-              "CHANGE MASTER TO MASTER_HOST='{}', MASTER_PORT={}, MASTER_LOG_FILE='{}', "
-              "MASTER_LOG_POS={}, MASTER_USE_GTID=no, MASTER_USER='{}', MASTER_PASSWORD='xxx';",
-              ctx.cfg(nm).hostname, ctx.cfg(nm).port, ctx.new_master_coord.file,
-              ctx.new_master_coord.pos,
-              ctx.cfg(nm).repl_user.value_or(ctx.servers[nm].replica->master_user));
+    const auto repl_user = ctx.cfg(nm).repl_user.value_or(ctx.servers[nm].replica->master_user);
+    if (is_gtid(ctx.coords)) {
+        log->info(" GTID position: {}", ctx.new_master_gtid);
+        log->info(" All other slaves should start replication from here. Statement should be: "
+                  "CHANGE MASTER TO MASTER_HOST='{}', MASTER_PORT={}, {}, MASTER_USER='{}', "
+                  "MASTER_PASSWORD='xxx';",
+                  ctx.cfg(nm).hostname, ctx.cfg(nm).port,
+                  ctx.coords == Coordinates::MysqlGtid ? "MASTER_AUTO_POSITION=1"
+                                                       : "MASTER_USE_GTID=slave_pos",
+                  repl_user);
+    } else {
+        log->info(" All other slaves should start replication from here. Statement should be: "
+                  "CHANGE MASTER TO MASTER_HOST='{}', MASTER_PORT={}, MASTER_LOG_FILE='{}', "
+                  "MASTER_LOG_POS={}, MASTER_USE_GTID=no, MASTER_USER='{}', "
+                  "MASTER_PASSWORD='xxx';",
+                  ctx.cfg(nm).hostname, ctx.cfg(nm).port, ctx.new_master_coord.file,
+                  ctx.new_master_coord.pos, repl_user);
+    }
     return activate_new_master(ctx, nm);
 }
 
@@ -113,12 +128,17 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto nm = *ctx.new_master;
     log->info("* Phase 4: Slaves Recovery Phase..");
-    log->info("* Phase 4.1: Starting Parallel Slave Diff Log Generation Phase..");
-    log->info("* Phase 4.2: Starting Parallel Slave Log Apply Phase..");
+    if (is_gtid(ctx.coords)) {
+        log->info("* Phase 4.1: Starting Slaves in parallel..");  // MHA's GTID-mode name
+    } else {
+        log->info("* Phase 4.1: Starting Parallel Slave Diff Log Generation Phase..");
+        log->info("* Phase 4.2: Starting Parallel Slave Log Apply Phase..");
+    }
     NewSource source;
     source.host = ctx.cfg(nm).hostname;
     source.port = ctx.cfg(nm).port;
     source.coord = ctx.new_master_coord;
+    source.gtid = gtid_positioning(ctx.coords);  // GTID: no file/position arithmetic
     std::map<std::size_t, std::future<ReplicaOutcome>> work;
     for (auto i : ctx.replicas) {
         if (i == nm) {

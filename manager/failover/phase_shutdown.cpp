@@ -9,12 +9,6 @@
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
-namespace {
-
-constexpr int kHookTimeoutSeconds = 60;
-
-}  // namespace
-
 PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
     auto log = log::get("failover");
     log->info("* Phase 2: Dead Master Shutdown Phase..");
@@ -47,13 +41,15 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
         if (ctx.dead_agent_up) {
             args.push_back("--ssh_user=" + dead.ssh_user);
         }
-        auto call = call_hook(dead.master_ip_failover_script, args, {}, kHookTimeoutSeconds);
         log->info("Executing master IP deactivation script:");
+        auto call = call_hook(dead.master_ip_failover_script, args, {}, dead.hook_timeout);
         log->info("  {}", call.description);
         if (call.verdict == HookVerdict::Abort) {
-            return make_error(ErrorCode::Aborted, "Failed to deactivate master IP with return code " +
-                                                      std::to_string(call.exit_code) + ": " +
-                                                      call.output);
+            return make_error(ErrorCode::Aborted, "Failed to deactivate master IP with " +
+                                                      call.failure() + ": " + call.output);
+        }
+        if (call.verdict == HookVerdict::Proceed) {
+            log->info("master_ip_failover_script exited with 10: proceeding.");
         }
         ctx.report.push_back("Invalidated master IP address on " + ctx.label(ctx.dead));
     } else {
@@ -76,12 +72,12 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
         if (dead.master_pid_file) {
             args.push_back("--pid_file=" + *dead.master_pid_file);
         }
-        auto call = call_hook(dead.shutdown_script, args, {}, kHookTimeoutSeconds);
         log->info("Executing shutdown script:");
+        auto call = call_hook(dead.shutdown_script, args, {}, dead.hook_timeout);
         log->info("  {}", call.description);
         if (call.verdict == HookVerdict::Abort) {
-            return make_error(ErrorCode::Aborted, "Failed to shut down the dead master with return "
-                                                  "code " + std::to_string(call.exit_code));
+            return make_error(ErrorCode::Aborted,
+                              "Failed to shut down the dead master with " + call.failure());
         }
         ctx.report.push_back("Shut down " + ctx.label(ctx.dead) + " with shutdown_script");
     } else if (!ctx.dead_agent_up) {

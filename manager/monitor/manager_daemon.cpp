@@ -13,6 +13,7 @@
 #include "manager/agents/failover_ops.hpp"
 #include "manager/checks/collect.hpp"
 #include "manager/failover/failover_runner.hpp"
+#include "manager/failover/markers.hpp"
 #include "manager/checks/repl_check.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/monitor/monitor.hpp"
@@ -141,6 +142,19 @@ int run_manager(const ManagerOptions& options) {
     }
     StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
     (void)write_status(status_path, record);
+    // A failover cut off mid-way (the manager was killed) left the cluster half-changed: watch
+    // nothing until the operator has looked at the journal and removed it.
+    const auto journal_file = config->workdir_file("failover.journal");
+    const auto markers = read_markers(config->workdir_file("failover.error"),
+                                      config->workdir_file("failover.complete"), journal_file);
+    if (auto guard = check_failover_guard(markers, "", "", journal_file, 0, true,
+                                          std::chrono::system_clock::now());
+        !guard) {
+        log->error("{} Monitoring cannot start.", guard.error().message);
+        record.status = MonitorStatus::FailoverError;
+        (void)write_status(status_path, record);
+        return fail(options, 1);
+    }
 
     auto master = startup_checks(*config, options, *log);
     if (!master) {

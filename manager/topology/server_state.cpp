@@ -20,7 +20,8 @@ Result<std::map<std::string, std::string>> read_variables(mysql::Session& sessio
         "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id','version','log_bin',"
         "'read_only','super_read_only','relay_log_purge','binlog_format','log_slave_updates',"
         "'log_replica_updates','datadir','gtid_mode','gtid_executed','gtid_binlog_pos',"
-        "'gtid_slave_pos','gtid_current_pos','gtid_strict_mode')");
+        "'gtid_slave_pos','gtid_current_pos','gtid_strict_mode','gtid_binlog_state',"
+        "'server_uuid')");
     if (!rs) {
         return tl::unexpected(rs.error());
     }
@@ -65,9 +66,11 @@ Result<void> read_server_state(mysql::Session& session, ServerState& state) {
     state.gtid_mode = v["gtid_mode"];
     state.gtid_executed = v["gtid_executed"];
     state.gtid_binlog_pos = v["gtid_binlog_pos"];
+    state.gtid_binlog_state = v["gtid_binlog_state"];
     state.gtid_slave_pos = v["gtid_slave_pos"];
     state.gtid_current_pos = v["gtid_current_pos"];
     state.gtid_strict_mode = truthy(v["gtid_strict_mode"]);
+    state.server_uuid = v["server_uuid"];
 
     mysql::Dialect dialect(*version);
     if (state.log_bin) {

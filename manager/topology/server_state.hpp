@@ -42,9 +42,11 @@ struct ServerState {
     std::string gtid_mode;  ///< MySQL "ON"/"OFF"; empty on MariaDB
     std::string gtid_executed;
     std::string gtid_binlog_pos;
+    std::string gtid_binlog_state;  ///< MariaDB: last seq_no per (domain, server_id)
     std::string gtid_slave_pos;
     std::string gtid_current_pos;
     bool gtid_strict_mode = false;
+    std::string server_uuid;  ///< MySQL: the source of this server's own GTIDs
 
     [[nodiscard]] bool alive() const { return reachability != Reachability::Dead; }
     [[nodiscard]] bool usable() const { return reachability == Reachability::Alive; }

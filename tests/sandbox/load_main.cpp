@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     app.add_option("--acked", o.acked_file, "file that gets every acknowledged id")->required();
     app.add_option("--table", o.table);
     app.add_option("--writer", o.writer);
+    app.add_option("--second-domain", o.second_domain,
+                   "MariaDB: odd ids go to this GTID domain (the app account needs BINLOG REPLAY)");
     CLI11_PARSE(app, argc, argv);
     // The password comes from the environment, never from the command line (ps shows it).
     if (const char* pw = std::getenv("MYSQL_PWD")) {

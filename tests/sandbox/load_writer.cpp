@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -28,15 +29,23 @@ mysql::ConnectOptions connect_options(const LoadOptions& o, const std::string& h
     return c;
 }
 
-/// The largest id already written anywhere (any host that answers) or acked before.
+/// Where a privileged writer's ids start: it runs beside an unprivileged one, and the two must
+/// never pick the same id.
+constexpr std::uint64_t kPrivilegedIdBase = 1'000'000'000;
+
+/// The largest id of this writer's range already written anywhere (any host that answers) or
+/// acked before.
 std::uint64_t highest_known_id(const LoadOptions& o) {
-    std::uint64_t highest = 0;
+    std::uint64_t highest = o.privileged ? kPrivilegedIdBase : 0;
+    const std::string range = (o.privileged ? " WHERE id >= " : " WHERE id < ") +
+                              std::to_string(kPrivilegedIdBase);
     for (const auto& host : o.hosts) {
         auto session = mysql::connect(connect_options(o, host));
         if (!session) {
             continue;
         }
-        auto rows = (*session)->query("SELECT COALESCE(MAX(id), 0) AS m FROM " + o.table);
+        auto rows =
+            (*session)->query("SELECT COALESCE(MAX(id), 0) AS m FROM " + o.table + range);
         if (rows && !rows->empty()) {
             const std::string text = rows->value(0, "m", "0");
             std::uint64_t value = 0;
@@ -89,6 +98,7 @@ Result<LoadSummary> LoadWriter::run(const std::atomic<bool>& stop) {
     summary.first_id = next_id;
     std::size_t current = 0;
     std::unique_ptr<mysql::Session> session;
+    std::optional<std::uint32_t> session_domain;  // the session's gtid_domain_id, once set
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
@@ -106,12 +116,25 @@ Result<LoadSummary> LoadWriter::run(const std::atomic<bool>& stop) {
             }
         }
         const std::uint64_t id = next_id++;  // an id with an unknown outcome is never reused
+        const std::uint32_t domain = o.second_domain != 0 && id % 2 == 1 ? o.second_domain : 0;
+        if (o.second_domain != 0 && session_domain != domain) {
+            if (!session->execute("SET SESSION gtid_domain_id=" + std::to_string(domain))) {
+                ++summary.errors;
+                session.reset();
+                session_domain.reset();
+                current = (current + 1) % o.hosts.size();
+                ++summary.host_switches;
+                continue;
+            }
+            session_domain = domain;
+        }
         auto done = session->execute("INSERT INTO " + o.table + " (id, writer) VALUES (" +
                                      std::to_string(id) + ", '" +
                                      session->escape(o.writer + "@" + o.hosts[current]) + "')");
         if (!done) {
             ++summary.errors;
             session.reset();
+            session_domain.reset();
             current = (current + 1) % o.hosts.size();
             ++summary.host_switches;
             continue;

@@ -21,6 +21,9 @@ struct LoadOptions {
     std::string acked_file;
     std::string table = "mha_load.writes";
     std::string writer = "load";  ///< goes into each row's `writer` column
+    /// MariaDB: >0 writes every odd id in this GTID domain (SET SESSION gtid_domain_id, which
+    /// needs BINLOG REPLAY), the even ones in domain 0: two domains in one load.
+    std::uint32_t second_domain = 0;
 };
 
 /// What a run did.

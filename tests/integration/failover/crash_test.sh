@@ -12,12 +12,17 @@ scenario=${SCENARIO:-crash}
 behind=${BEHIND:-0}            # 1: a replica's IO thread was stopped for 2 s before the kill
 behind_host=${BEHIND_HOST:-3}  # which one (2 is the candidate_master: then it is not latest)
 ignore_fail=${IGNORE_FAIL:-0}  # 1: host3 has ignore_fail=1 and is down before the kill
+gtid=${GTID:-0}                # 1: MariaDB GTID replication (issue 16); 0: file/position
+second_domain=${SECOND_DOMAIN:-0}  # with GTID=1, N>0: the load writes odd ids in GTID domain N
+only_master=${ONLY_MASTER:-0}  # 1: every IO thread stops 1 s before the kill (rows only the master has)
 prefix=${base%.*}
 last=${base##*.}
 addr() { echo "$prefix.$((last + $1 - 1))"; }
 step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
 
-sandbox_start D --nodes 3 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+gtid_flag=--no-gtid
+[ "$gtid" = 1 ] && gtid_flag=--gtid
+sandbox_start D --nodes 3 "$gtid_flag" --base-ip "$base" || sandbox_fail "sandbox up"
 source "$D/env"
 CONF=$D/app.cnf
 LOG=$D/manager/manager.log
@@ -38,7 +43,13 @@ done
 "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 || { cat "$LOG"; sandbox_fail "manager never reached PING_OK"; }
 
 step "load starts (app account)"
-"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 12 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load_flags=()
+if [ "$second_domain" != 0 ]; then
+    # SET SESSION gtid_domain_id needs BINLOG REPLAY, which read_only still stops.
+    sandbox_sql "$D" 1 "GRANT BINLOG REPLAY ON *.* TO '$MHA_APP_USER'@'127.%'"
+    load_flags=(--second-domain "$second_domain")
+fi
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 12 --acked "$D/acked" "${load_flags[@]}" >"$D/load.out" 2>&1 &
 load=$!
 sandbox_bg $load
 sleep 2
@@ -46,6 +57,17 @@ if [ "$behind" = 1 ]; then
     step "host$behind_host's IO thread stopped for 2 s: it falls behind"
     sandbox_cmd stop-replica --dir "$D" "$behind_host" --io
     sleep 2
+fi
+if [ "$only_master" = 1 ]; then
+    step "every replica's IO thread stops: the master alone takes the last writes"
+    sandbox_cmd stop-replica --dir "$D" 2 --io
+    sandbox_cmd stop-replica --dir "$D" 3 --io
+    sleep 1
+    master_rows=$(sandbox_sql "$D" 1 "SELECT COUNT(*) FROM $MHA_LOAD_TABLE")
+    replica_rows=$(sandbox_sql "$D" 2 "SELECT COUNT(*) FROM $MHA_LOAD_TABLE")
+    [ "$master_rows" -gt "$replica_rows" ] \
+        || sandbox_fail "setup: the master ($master_rows rows) has nothing the replicas ($replica_rows) lack"
+    echo "the master has $((master_rows - replica_rows)) rows no replica received"
 fi
 if [ "$ignore_fail" = 1 ]; then
     step "host3 (ignore_fail=1) dies first"
@@ -70,9 +92,11 @@ done_at=$(date +%s.%N)
 echo "failover finished $(awk "BEGIN{printf \"%.2f\", $done_at - $killed}") s after the kill"
 grep -q -- "----- Failover Report -----" "$LOG" || { cat "$LOG"; sandbox_fail "no Failover Report"; }
 grep -q "Master failover to .* completed successfully." "$LOG" || { cat "$LOG"; sandbox_fail "not completed"; }
+apply_phase="Phase 3.5: Master Log Apply Phase"
+[ "$gtid" = 1 ] && apply_phase="Phase 3.3: New Master Recovery Phase"
 for phase in "Phase 1: Configuration Check Phase" "Phase 2: Dead Master Shutdown Phase" \
              "Phase 3.1: Getting Latest Slaves Phase" "Phase 3.3: Determining New Master Phase" \
-             "Phase 3.5: Master Log Apply Phase" "Phase 4: Slaves Recovery Phase" \
+             "$apply_phase" "Phase 4: Slaves Recovery Phase" \
              "Phase 5: New master cleanup phase"; do
     grep -q "\* $phase\.\." "$LOG" || sandbox_fail "log lacks '* $phase..'"
 done
@@ -83,6 +107,10 @@ fi
 if [ "$ignore_fail" = 1 ]; then
     grep -q "$(addr 3).*not recovered (ignore_fail=1" "$LOG" || { cat "$LOG"; sandbox_fail "report lacks the ignored replica"; }
 fi
+if [ "$only_master" = 1 ]; then
+    grep -q "Saved [1-9][0-9]* bytes of the dead master's binlog events" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "nothing was saved from the dead master's binlog"; }
+fi
 if [ "$behind" = 1 ]; then
     grep -q "bytes of relay-log diff from" "$LOG" || { cat "$LOG"; sandbox_fail "no relay-log diff was applied"; }
 fi
@@ -92,6 +120,22 @@ wait $load || true
 cat "$D/load.out" | tail -3
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
 new_master=$(grep -o "Master failover to [0-9.]*" "$LOG" | tail -1 | awk '{print $4}')
+if [ "$gtid" = 1 ]; then
+    step "GTID: every replica replicates with slave_pos from where its data is"
+    grep -q "GTID failover mode = 1 (MariaDB GTID)" "$LOG" || { cat "$LOG"; sandbox_fail "not a GTID failover"; }
+    nm_pos=$(sandbox_sql "$D" 2 "SELECT @@gtid_binlog_pos")
+    if [ "$ignore_fail" != 1 ]; then
+        using=$(mariadb --no-defaults -uroot --socket="$D/host3/mysqld.sock" -e 'SHOW SLAVE STATUS\G' \
+            | awk '/Using_Gtid:/{print $2}')
+        [ "$using" = Slave_Pos ] || sandbox_fail "host3: Using_Gtid=$using, expected Slave_Pos"
+        pos=$(sandbox_sql "$D" 3 "SELECT @@gtid_slave_pos")
+        [ "$pos" = "$nm_pos" ] || sandbox_fail "host3: gtid_slave_pos $pos, new master's gtid_binlog_pos $nm_pos"
+    fi
+    if [ "$second_domain" != 0 ]; then
+        case ",$nm_pos" in *",$second_domain-"*) ;; *) sandbox_fail "no domain $second_domain in $nm_pos";; esac
+    fi
+    echo "new master's GTID position $nm_pos; replicas match"
+fi
 [ "$new_master" = "$(addr 2)" ] || sandbox_fail "new master $new_master, expected the candidate $(addr 2)"
 
 if [ "$scenario" = crash ]; then

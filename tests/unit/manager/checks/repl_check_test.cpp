@@ -230,3 +230,59 @@ TEST_CASE("check_replication: warnings do not fail the check", "[checks]") {
     }
     CHECK(warnings == 2);
 }
+
+TEST_CASE("check_replication: GTID mode, mixed modes and errant transactions", "[checks][gtid]") {
+    auto snap = healthy();
+    for (int i : {1, 2}) {
+        snap.servers[i].replica->using_gtid = "Slave_Pos";
+        snap.servers[i].replica->gtid_io_pos = "0-1-500";
+        snap.servers[i].gtid_slave_pos = "0-1-500";
+        snap.servers[i].gtid_binlog_state = "0-1-500";
+        snap.servers[i].log_slave_updates = true;
+    }
+    snap.servers[0].gtid_binlog_state = "0-1-500";
+    auto has = [](const ReplCheckReport& r, CheckLine::Level level, const std::string& text) {
+        for (const auto& l : r.lines) {
+            if (l.level == level && l.text.find(text) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    };
+    auto r = check_replication(load(), snap, {});
+    CHECK(r.ok());
+    CHECK(has(r, CheckLine::Level::Info, "GTID failover mode = 1 (MariaDB GTID)"));
+    CHECK(has(r, CheckLine::Level::Info, "No errant GTID transactions"));
+    SECTION("an errant transaction is an error naming it, or a warning with check_errant_gtid=0") {
+        snap.servers[2].gtid_binlog_state = "0-1-500,0-3-12";
+        r = check_replication(load(), snap, {});
+        CHECK_FALSE(r.ok());
+        CHECK(has(r, CheckLine::Level::Error,
+                  "Errant GTID transactions on slave 127.0.0.13(127.0.1.13:3306): 0-3-12"));
+        config::LoadOptions o;
+        o.conf_path = "app1.cnf";
+        o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
+        std::string text = kConf;
+        text.replace(text.find("ping_interval"), 0, "check_errant_gtid=0\n");
+        auto warn_only = config::parse_app_config(text, "", o);
+        REQUIRE(warn_only);
+        r = check_replication(*warn_only, snap, {});
+        CHECK(r.ok());
+        CHECK(has(r, CheckLine::Level::Warning, "0-3-12"));
+    }
+    SECTION("a replica by file/position among GTID replicas: reported with the reason") {
+        snap.servers[2].replica->using_gtid = "No";
+        r = check_replication(load(), snap, {});
+        CHECK(has(r, CheckLine::Level::Info, "GTID failover mode = 0 (file/position)"));
+        CHECK(has(r, CheckLine::Level::Warning, "127.0.0.13:3306 (Using_Gtid=No) by file/position"));
+    }
+    SECTION("a binlog scan decides what positions cannot") {
+        snap.servers[0].gtid_binlog_state = "0-1-500,0-3-20";
+        snap.servers[2].gtid_binlog_state = "0-1-500,0-3-12";
+        r = check_replication(load(), snap, {});
+        CHECK(has(r, CheckLine::Level::Warning, "cannot tell"));
+        snap.errant_scans.push_back({2, 0, 3, "", {10, 11, 12}, {10, 12, 20}});
+        r = check_replication(load(), snap, {});
+        CHECK(has(r, CheckLine::Level::Error, "0-3-11"));
+    }
+}
