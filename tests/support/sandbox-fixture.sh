@@ -7,6 +7,10 @@
 #   sandbox_sql D HOSTINDEX "SQL"     root over that host's socket, -N -B output
 #   sandbox_fail MESSAGE              prints and exits 1 (teardown runs)
 #   sandbox_pids D                    every PID the sandbox recorded (for leak checks)
+#   sandbox_addresses BASE            then `addr N`: host N's address counted from BASE
+#                                     (127.0.0.121: addr 2 is 127.0.0.122)
+#   step MESSAGE                      a timestamped progress line
+#   manager_start VAR CONF            mha-manager in the background, up to PING_OK; PID in VAR
 #
 # Installs `trap … EXIT` and turns INT/TERM into exit: a test that needs its own cleanup
 # registers it with sandbox_on_exit "command".
@@ -87,4 +91,34 @@ sandbox_pids() {
     for f in "$1"/host*/*.pid; do
         [ -f "$f" ] && cat "$f"
     done
+}
+
+sandbox_addresses() {
+    _sandbox_prefix=${1%.*}
+    _sandbox_last=${1##*.}
+}
+
+addr() {
+    echo "$_sandbox_prefix.$((_sandbox_last + $1 - 1))"
+}
+
+step() {
+    echo "== $(date +%T.%N | cut -c1-12) $*"
+}
+
+# Its output goes to $(dirname CONF)/manager.out; the manager's log is the config's manager_log.
+manager_start() {
+    local var=$1 conf=$2 pid out
+    out=$(dirname "$conf")/manager.out
+    "$MHA_BIN/mha-manager" --conf="$conf" >"$out" 2>&1 &
+    pid=$!
+    sandbox_bg "$pid"
+    printf -v "$var" '%s' "$pid"
+    for _ in $(seq 1 100); do
+        "$MHA_BIN/masterha_check_status" --conf="$conf" >/dev/null 2>&1 && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$out"; sandbox_fail "manager exited at start"; }
+        sleep 0.1
+    done
+    cat "$out"
+    sandbox_fail "manager never reached PING_OK"
 }

@@ -7,10 +7,7 @@ set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 base=${SANDBOX_BASE:-127.0.0.81}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $*"; }
+sandbox_addresses "$base"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 step "up 3 nodes --no-gtid at $base"

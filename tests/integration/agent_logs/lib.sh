@@ -5,10 +5,7 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 mode=${SANDBOX_MODE:---no-gtid}
 base=${SANDBOX_BASE:-127.0.0.61}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $*"; }
+sandbox_addresses "$base"
 
 start_cluster() {
     step "up 3 nodes $mode at $base"

@@ -15,10 +15,7 @@ ignore_fail=${IGNORE_FAIL:-0}  # 1: host3 has ignore_fail=1 and is down before t
 gtid=${GTID:-0}                # 1: MariaDB GTID replication (issue 16); 0: file/position
 second_domain=${SECOND_DOMAIN:-0}  # with GTID=1, N>0: the load writes odd ids in GTID domain N
 only_master=${ONLY_MASTER:-0}  # 1: every IO thread stops 1 s before the kill (rows only the master has)
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
+sandbox_addresses "$base"
 
 gtid_flag=--no-gtid
 [ "$gtid" = 1 ] && gtid_flag=--gtid
@@ -32,15 +29,7 @@ if [ "$ignore_fail" = 1 ]; then
 fi
 
 step "manager starts watching"
-"$MHA_BIN/mha-manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
-manager=$!
-sandbox_bg $manager
-for _ in $(seq 1 100); do
-    "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 && break
-    kill -0 $manager 2>/dev/null || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exited at start"; }
-    sleep 0.1
-done
-"$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 || { cat "$LOG"; sandbox_fail "manager never reached PING_OK"; }
+manager_start manager "$CONF"
 
 step "load starts (app account)"
 load_flags=()

@@ -10,10 +10,7 @@ set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 base=${SANDBOX_BASE:-127.0.0.151}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
+sandbox_addresses "$base"
 
 sandbox_start D --nodes 3 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
 source "$D/env"
@@ -57,14 +54,7 @@ replicas_read_only() {
 }
 
 step "manager starts watching; load starts (app account)"
-"$MHA_BIN/mha-manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
-manager=$!
-sandbox_bg $manager
-for _ in $(seq 1 100); do
-    "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 && break
-    kill -0 $manager 2>/dev/null || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exited at start"; }
-    sleep 0.1
-done
+manager_start manager "$CONF"
 "$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 120 --acked "$D/acked" >"$D/load.out" 2>&1 &
 load=$!
 sandbox_bg $load

@@ -7,10 +7,7 @@ set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 base=${SANDBOX_BASE:-127.0.33.11}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
+sandbox_addresses "$base"
 
 sandbox_start D --nodes 3 --gtid --base-ip "$base" || sandbox_fail "sandbox up"
 source "$D/env"

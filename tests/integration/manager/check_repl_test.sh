@@ -8,10 +8,7 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 mode=${SANDBOX_MODE:---no-gtid}
 base=${SANDBOX_BASE:-127.0.0.101}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $*"; }
+sandbox_addresses "$base"
 use_gtid=$([ "$mode" = --gtid ] && echo slave_pos || echo no)
 
 sandbox_start D --nodes 3 "$mode" --base-ip "$base" || sandbox_fail "sandbox up"

@@ -7,12 +7,9 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 mode=${SANDBOX_MODE:---no-gtid}
 base=${SANDBOX_BASE:-127.0.0.41}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
+sandbox_addresses "$base"
 proxy() { echo "$MHA_PROXIES" | cut -d' ' -f"$1"; }        # the manager's SQL path
 agent_proxy() { echo "$MHA_AGENT_PROXIES" | cut -d' ' -f"$1"; }  # the manager's agent path
-step() { echo "== $*"; }
 
 step "up 3 nodes $mode at $base"
 sandbox_start D --nodes 3 "$mode" --base-ip "$base" || sandbox_fail "sandbox up"

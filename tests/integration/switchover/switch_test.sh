@@ -18,10 +18,7 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
 base=${SANDBOX_BASE:-127.0.20.11}
 gtid=${GTID:-0}
-prefix=${base%.*}
-last=${base##*.}
-addr() { echo "$prefix.$((last + $1 - 1))"; }
-step() { echo "== $(date +%T.%N | cut -c1-12) $*"; }
+sandbox_addresses "$base"
 
 mode=--no-gtid
 [ "$gtid" = 1 ] && mode=--gtid
@@ -125,7 +122,7 @@ unchanged dry_run_alive 0 "Checks: all passed" \
     alive --new_master_host="$(addr 2)" --orig_master_is_new_slave --dry-run
 grep -q "FLUSH TABLES WITH READ LOCK" "$D/dry_run_alive.out" && grep -q "$(addr 2)(.*) (new master)" "$D/dry_run_alive.out" ||
     { cat "$D/dry_run_alive.out"; sandbox_fail "the dry run prints no plan"; }
-unchanged bad_candidate 1 "is not an alive slave" alive --new_master_host="$prefix.250"
+unchanged bad_candidate 1 "is not an alive slave" alive --new_master_host="$(addr 240)"
 
 # host3's SQL thread blocked behind a read lock while the app writes: it lags.
 mariadb --no-defaults -uroot --socket="$D/host3/mysqld.sock" \
