@@ -20,46 +20,40 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
     if (!reader) {
         return tl::unexpected(reader.error());
     }
-    for (;;) {
-        auto next = reader->next();
-        if (!next) {
-            return tl::unexpected(next.error());
-        }
-        if (!*next) {
-            break;
-        }
-        const auto& event = **next;
-        const auto& fd = reader->format();
-        if (auto ok = out.begin(fd, event.header.timestamp); !ok) {
-            return ok;
-        }
-        if (event.type() == binlog::EventType::Rotate) {
-            auto rotate = binlog::decode_rotate(event, fd);
-            if (!rotate) {
-                return tl::unexpected(rotate.error().wrap(path));
-            }
-            if (auto ok = out.set_master_file(binlog::base_name(rotate->next_file), rotate->position); !ok) {
+    auto appended =
+        binlog::for_each_event(*reader, [&](const binlog::Event& event) -> Result<void> {
+            const auto& fd = reader->format();
+            if (auto ok = out.begin(fd, event.header.timestamp); !ok) {
                 return ok;
             }
-            continue;
-        }
-        if (out.master_file().empty() && !master_file.empty() &&
-            !binlog::StreamWriter::is_left_out(event.type())) {
-            const std::uint64_t start = event.header.log_pos >= event.header.event_size
-                                            ? event.header.log_pos - event.header.event_size
-                                            : 4;
-            if (auto ok = out.set_master_file(master_file, start); !ok) {
-                return ok;
+            if (event.type() == binlog::EventType::Rotate) {
+                auto rotate = binlog::decode_rotate(event, fd);
+                if (!rotate) {
+                    return tl::unexpected(rotate.error().wrap(path));
+                }
+                return out.set_master_file(binlog::base_name(rotate->next_file), rotate->position);
             }
-        }
-        if (auto ok = out.append(event, fd); !ok) {
-            return tl::unexpected(ok.error().wrap(path));
-        }
+            if (out.master_file().empty() && !master_file.empty() &&
+                !binlog::StreamWriter::is_left_out(event.type())) {
+                const std::uint64_t start = event.header.log_pos >= event.header.event_size
+                                                ? event.header.log_pos - event.header.event_size
+                                                : 4;
+                if (auto ok = out.set_master_file(master_file, start); !ok) {
+                    return ok;
+                }
+            }
+            if (auto ok = out.append(event, fd); !ok) {
+                return tl::unexpected(ok.error().wrap(path));
+            }
+            return {};
+        });
+    if (!appended) {
+        return appended;
     }
     if (const auto& tail = reader->partial_tail()) {
-        return make_error(ErrorCode::InvalidArgument,
-                          path + ": segment ends inside an event at offset " +
-                              std::to_string(tail->offset));
+        return make_error(
+            ErrorCode::InvalidArgument,
+            path + ": segment ends inside an event at offset " + std::to_string(tail->offset));
     }
     return {};
 }

@@ -83,4 +83,23 @@ private:
     std::optional<PartialTail> tail_;
 };
 
+/// Calls `visit(event)` (returning Result<void>) for every event left in `reader`, in order;
+/// stops at the first error, the reader's or the visitor's. reader.format() inside `visit` is
+/// the event's format description.
+template <class Visit>
+Result<void> for_each_event(EventReader& reader, Visit&& visit) {
+    for (;;) {
+        auto next = reader.next();
+        if (!next) {
+            return tl::unexpected(next.error());
+        }
+        if (!*next) {
+            return {};
+        }
+        if (auto visited = visit(**next); !visited) {
+            return visited;
+        }
+    }
+}
+
 }  // namespace mha::binlog

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "common/binlog/event_reader.hpp"
@@ -87,15 +86,8 @@ Result<std::uint64_t> data_event_bytes(const std::string& path) {
         return tl::unexpected(reader.error());
     }
     std::uint64_t bytes = 0;
-    while (true) {
-        auto ev = reader->next();
-        if (!ev) {
-            return tl::unexpected(ev.error());
-        }
-        if (!*ev) {
-            return bytes;
-        }
-        switch ((*ev)->type()) {
+    auto counted = binlog::for_each_event(*reader, [&bytes](const binlog::Event& event) {
+        switch (event.type()) {
             case binlog::EventType::FormatDescription:
             case binlog::EventType::Rotate:
             case binlog::EventType::MariadbGtidList:
@@ -105,9 +97,14 @@ Result<std::uint64_t> data_event_bytes(const std::string& path) {
             case binlog::EventType::Heartbeat:
                 break;
             default:
-                bytes += (*ev)->header.event_size;
+                bytes += event.header.event_size;
         }
+        return Result<void>{};
+    });
+    if (!counted) {
+        return tl::unexpected(counted.error());
     }
+    return bytes;
 }
 
 bool AgentFailoverOps::reachable(const config::ServerConfig& server) {
@@ -157,8 +154,9 @@ Result<void> AgentFailoverOps::relay_position(const config::ServerConfig& latest
 Result<std::uint64_t> AgentFailoverOps::relay_diff(const config::ServerConfig& latest,
                                                    const BinlogCoord& from,
                                                    const std::string& out) {
-    std::string target = std::string(proto::kRouteRelayDiff) + "?master_file=" +
-                         url_encode(from.file) + "&master_pos=" + std::to_string(from.pos);
+    std::string target = std::string(proto::kRouteRelayDiff) +
+                         "?master_file=" + url_encode(from.file) +
+                         "&master_pos=" + std::to_string(from.pos);
     if (auto r = download(latest, timeout_, target, out); !r) {
         return tl::unexpected(r.error());
     }
@@ -172,8 +170,8 @@ Result<ApplyOutcome> AgentFailoverOps::apply(const config::ServerConfig& target,
     std::ifstream file;
     http::ClientRequest request;
     request.method = http::Method::Post;
-    request.target = std::string(proto::kRouteApply) +
-                     (target.disable_log_bin ? "?disable_log_bin=1" : "");
+    request.target =
+        std::string(proto::kRouteApply) + (target.disable_log_bin ? "?disable_log_bin=1" : "");
     request.content_type = "application/octet-stream";
     // The segments go out one after another as one streamed body.
     request.source = [&](std::span<char> buffer) -> Result<std::size_t> {

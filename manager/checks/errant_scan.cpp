@@ -40,19 +40,16 @@ Result<std::vector<std::uint64_t>> scan_one(const config::AppConfig& config,
         auto reader = binlog::EventReader::open_file(out);
         if (!reader) {
             read_ok = tl::unexpected(reader.error());
-        }
-        while (reader && read_ok) {
-            auto e = reader->next();
-            if (!e) {
-                read_ok = tl::unexpected(e.error());
-            } else if (!*e) {
-                break;
-            } else if ((*e)->type() == binlog::EventType::MariadbGtid) {
-                auto g = binlog::decode_mariadb_gtid(**e, reader->format());
-                if (g && g->gtid.domain_id == domain && g->gtid.server_id == server_id) {
-                    seqs.push_back(g->gtid.seq_no);
+        } else {
+            read_ok = binlog::for_each_event(*reader, [&](const binlog::Event& event) {
+                if (event.type() == binlog::EventType::MariadbGtid) {
+                    auto g = binlog::decode_mariadb_gtid(event, reader->format());
+                    if (g && g->gtid.domain_id == domain && g->gtid.server_id == server_id) {
+                        seqs.push_back(g->gtid.seq_no);
+                    }
                 }
-            }
+                return Result<void>{};
+            });
         }
     }
     std::remove(out.c_str());

@@ -63,15 +63,7 @@ Result<FilteredSegment> filter_present_transactions(const std::string& in, const
         return make_error(ErrorCode::Internal, out + ": cannot write");
     }
     bool skipping = false;
-    while (true) {
-        auto next = reader->next();
-        if (!next) {
-            return tl::unexpected(next.error());
-        }
-        if (!*next) {
-            break;
-        }
-        const auto& event = **next;
+    auto copied = binlog::for_each_event(*reader, [&](const binlog::Event& event) -> Result<void> {
         const auto type = event.type();
         if (type == binlog::EventType::MariadbGtid) {
             auto g = binlog::decode_mariadb_gtid(event, reader->format());
@@ -110,12 +102,16 @@ Result<FilteredSegment> filter_present_transactions(const std::string& in, const
             skipping = false;
         }
         if (skipping && !outside_groups(type)) {
-            continue;
+            return {};
         }
         if (std::fwrite(event.bytes.data(), 1, event.bytes.size(), file.get()) !=
             event.bytes.size()) {
             return make_error(ErrorCode::Internal, out + ": cannot write");
         }
+        return {};
+    });
+    if (!copied) {
+        return tl::unexpected(copied.error());
     }
     if (const auto& tail = reader->partial_tail()) {
         return make_error(ErrorCode::InvalidArgument,
