@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/app_config_text.hpp"
+
 using namespace mha;
 using namespace mha::manager;
 
@@ -28,13 +30,7 @@ ip=127.0.1.13
 )";
 
 config::AppConfig load(const std::string& extra = "") {
-    config::LoadOptions o;
-    o.conf_path = "app1.cnf";
-    o.global_conf_path = "";
-    o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
-    auto c = config::parse_app_config(std::string(kConf) + extra, "", o);
-    REQUIRE(c);
-    return *c;
+    return test::app_config_from_text(std::string(kConf) + extra);
 }
 
 mysql::ReplicaStatus replica_of(const std::string& host) {
@@ -259,14 +255,10 @@ TEST_CASE("check_replication: GTID mode, mixed modes and errant transactions", "
         CHECK_FALSE(r.ok());
         CHECK(has(r, CheckLine::Level::Error,
                   "Errant GTID transactions on slave 127.0.0.13(127.0.1.13:3306): 0-3-12"));
-        config::LoadOptions o;
-        o.conf_path = "app1.cnf";
-        o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
         std::string text = kConf;
         text.replace(text.find("ping_interval"), 0, "check_errant_gtid=0\n");
-        auto warn_only = config::parse_app_config(text, "", o);
-        REQUIRE(warn_only);
-        r = check_replication(*warn_only, snap, {});
+        const auto warn_only = test::app_config_from_text(text);
+        r = check_replication(warn_only, snap, {});
         CHECK(r.ok());
         CHECK(has(r, CheckLine::Level::Warning, "0-3-12"));
     }

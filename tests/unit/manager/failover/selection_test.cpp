@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/app_config_text.hpp"
+
 using namespace mha;
 using namespace mha::manager;
 
@@ -15,13 +17,7 @@ config::AppConfig four_servers(const std::string& extra = "") {
             text += extra;
         }
     }
-    config::LoadOptions o;
-    o.conf_path = "app.cnf";
-    o.global_conf_path = "";
-    o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
-    auto c = config::parse_app_config(text, "", o);
-    REQUIRE(c);
-    return *c;
+    return test::app_config_from_text(text);
 }
 
 ServerState replica(const std::string& file, std::uint64_t read, std::uint64_t exec) {

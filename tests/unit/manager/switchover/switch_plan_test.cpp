@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "tests/support/app_config_text.hpp"
+
 using namespace mha;
 using namespace mha::manager;
 
@@ -20,13 +22,7 @@ config::AppConfig three_servers(const std::string& defaults = "", const std::str
             text += server3;
         }
     }
-    config::LoadOptions o;
-    o.conf_path = "app.cnf";
-    o.global_conf_path = "";
-    o.resolver = [](const std::string& h) -> Result<std::string> { return h; };
-    auto c = config::parse_app_config(text, "", o);
-    REQUIRE(c);
-    return *c;
+    return test::app_config_from_text(text);
 }
 
 ServerState server(int i, const std::string& version = "10.11.6-MariaDB") {
