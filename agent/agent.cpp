@@ -1,5 +1,6 @@
 #include "agent/agent.hpp"
 
+#include "agent/metrics.hpp"
 #include "agent/routes.hpp"
 #include "common/http/server.hpp"
 #include "common/log/log.hpp"
@@ -9,8 +10,13 @@ namespace mha::agent {
 int run_agent(const config::AgentConfig& config) {
     auto log = mha::log::get("agent");
     log->info("mha-agent {} starting (config {})", MHA_VERSION, config.source_file);
-    http::Server server(http::server_options(config),
-                        make_router(config, std::chrono::steady_clock::now()));
+    RequestCounters counters;  // outlives the server, whose callback and routes use it
+    auto options = http::server_options(config);
+    options.on_response = [&counters](std::string_view route, int status) {
+        counters.record(route, status);
+    };
+    http::Server server(std::move(options),
+                        make_router(config, std::chrono::steady_clock::now(), counters));
     if (auto started = server.start(); !started) {
         log->error("cannot start: {}", started.error().message);
         return 1;

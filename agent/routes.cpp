@@ -8,14 +8,24 @@
 namespace mha::agent {
 
 http::Router make_router(const config::AgentConfig& config,
-                         std::chrono::steady_clock::time_point started) {
+                         std::chrono::steady_clock::time_point started,
+                         const RequestCounters& counters) {
     http::Router router;
-    // `config` outlives the router (agent.cpp keeps both for the server's lifetime).
+    // `config` and `counters` outlive the router (agent.cpp keeps them for the server's
+    // lifetime).
     router.add(http::Method::Get, std::string(proto::kRouteHealth),
                [&config, started](const http::Request&) {
                    auto mysqld = check_mysqld(config);
                    return health_response(
                        make_health(std::move(mysqld), std::chrono::steady_clock::now() - started));
+               });
+    // Prometheus text for monitoring systems (the monitor role may call it).
+    router.add(http::Method::Get, std::string(proto::kRouteMetrics),
+               [&config, &counters, started](const http::Request&) {
+                   const std::chrono::duration<double> uptime =
+                       std::chrono::steady_clock::now() - started;
+                   return metrics_response(
+                       render_metrics(check_mysqld(config), uptime.count(), counters.snapshot()));
                });
     // Detection and fencing (issue 15): /v1/mysqld, /v1/probe, /v1/fence, /v1/unfence.
     add_fence_routes(router, config);

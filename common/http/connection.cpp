@@ -104,6 +104,7 @@ net::awaitable<Next> Connection::serve_one() {
     // The body's size is judged per route once the header is read (413 for buffered routes,
     // none for streamed ones), not by Beast's 1 MB default here.
     header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    route_.clear();
     arm_deadline();
     auto [ec, bytes] = co_await bhttp::async_read_header(stream_, buffer_, header_parser, use_tuple);
     (void)bytes;
@@ -136,6 +137,7 @@ net::awaitable<Next> Connection::serve_one() {
     request.content_type = std::string(header[bhttp::field::content_type]);
     const bool body_pending = !header_parser.is_done();
     const auto match = state_->router.find(request.method, request.path);
+    route_ = match.route != nullptr ? match.route->path : "";
     if (auto refused = refusal(request, match)) {
         // An unread body cannot be skipped reliably: answer and close.
         co_return co_await send_error(header, refused->status, refused->code, refused->message,
@@ -309,6 +311,9 @@ void Connection::log_request(const bhttp::request_header<>& header, int status) 
     state_->log->info("{} {} {} {} {}{}{}", peer_, client, std::string(header.method_string()),
                       std::string(header.target()), status, note_.empty() ? "" : ": ", note_);
     note_.clear();
+    if (state_->options.on_response) {
+        state_->options.on_response(route_, status);
+    }
 }
 
 net::awaitable<void> serve_connection(ServerState* state, tcp::socket socket,

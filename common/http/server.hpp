@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/config/agent_config.hpp"
 #include "common/http/router.hpp"
@@ -34,6 +36,10 @@ struct ServerOptions {
     std::chrono::milliseconds shutdown_grace{5000};  ///< busy connections may finish this long
     int worker_threads = 8;       ///< pool the (blocking) handlers run on
     bool handle_signals = false;  ///< SIGTERM/SIGINT stop, SIGHUP reloads the certificates
+    /// Called on the I/O thread for every answer, before it is written: the path of the route
+    /// the request was routed to ("" when none matched: a malformed request, an unknown path)
+    /// and the status. Must not block. For request counters (GET /metrics).
+    std::function<void(std::string_view route, int status)> on_response;
 };
 
 /// ServerOptions from the agent's configuration.

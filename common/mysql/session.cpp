@@ -187,10 +187,17 @@ private:
     }
 
     /// The server's error, naming the peer and the step. Connector/C never puts the
-    /// password in its messages; we add nothing that could hold it.
+    /// password in its messages, but a server's syntax error quotes the statement, which may
+    /// hold it: every occurrence is masked (passwords under 4 characters would mask ordinary
+    /// words, and hide nothing worth hiding).
     tl::unexpected<Error> last_error(std::string_view step) const {
         unsigned int err = mysql_errno(handle_);
         std::string text = mysql_error(handle_);
+        const auto& password = options_.password;
+        for (auto at = text.find(password); password.size() >= 4 && at != std::string::npos;
+             at = text.find(password, at + 3)) {
+            text.replace(at, password.size(), "***");
+        }
         ErrorCode code = classify(err);
         if (code == ErrorCode::Unavailable && err != errc::kCantConnect &&
             err != errc::kTooManyConnections && looks_like_timeout(text)) {

@@ -1,11 +1,18 @@
 // mha-manager (masterha_manager): flags, then the daemon.
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "manager/monitor/manager_daemon.hpp"
 
 int main(int argc, char** argv) {
     mha::manager::ManagerOptions o;
-    CLI::App app{"mha-manager: monitors the master and fails over (masterha_manager)"};
+    // Installed as masterha_master_monitor too (a link to this binary): monitor only.
+    const std::string self = argv[0];
+    o.monitor_only = self.substr(self.find_last_of('/') + 1) == "masterha_master_monitor";
+    CLI::App app{o.monitor_only ? "masterha_master_monitor: monitors the master, exits 20 when "
+                                  "it is dead (no failover)"
+                                : "mha-manager: monitors the master and fails over "
+                                  "(masterha_manager)"};
     app.set_version_flag("--version,-v", std::string("mha-manager ") + MHA_VERSION);
     app.add_option("--conf,--config", o.conf, "application config")->required();
     app.add_option("--global_conf", o.global_conf)->capture_default_str();
@@ -21,6 +28,8 @@ int main(int argc, char** argv) {
     app.add_flag("--skip_save_master_binlog", o.skip_save_master_binlog);
     app.add_flag("--skip_change_master", o.skip_change_master);
     app.add_flag("--skip_disable_read_only", o.skip_disable_read_only);
+    app.add_flag("--monitor_only", o.monitor_only,
+                 "masterha_master_monitor: exit 20 when the master is dead, no failover");
     app.allow_extras();  // MHA's wrappers pass unknown options through
     CLI11_PARSE(app, argc, argv);
     return mha::manager::run_manager(o);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/config/app_config.hpp"
 #include "manager/failover/failover_options.hpp"
@@ -90,6 +91,19 @@ struct UnfenceFlags {
 };
 /// mhactl unfence: removes the fence file through that server's agent (DESIGN.md §4).
 int run_unfence(const UnfenceFlags& flags);
+
+struct SecondaryCheckFlags {
+    CommonFlags common;  ///< the agents' TLS files and ports; default $MHA_CONF
+    std::vector<std::string> secondary_hosts;  ///< -s, in order
+    std::string master_host;
+    std::string master_ip;  ///< accepted (MHA passes it); the agents probe master_host
+    int master_port = 3306;
+    int timeout = 5;  ///< seconds for each probe
+};
+/// masterha_secondary_check through the secondary hosts' agents (GET /v1/probe): 0 the master
+/// answers none of them, 2 one of their agents is unreachable, 3 the master answers one of
+/// them, 1 error.
+int run_secondary_check(const SecondaryCheckFlags& flags);
 
 /// mhactl's entry point; masterha_* names (argv[0]) map to their subcommands.
 int mhactl_main(int argc, char** argv);

@@ -18,6 +18,7 @@ const std::map<std::string, std::string>& mha_aliases() {
         {"masterha_check_repl", "check-repl"}, {"masterha_check_ssh", "check-agents"},
         {"masterha_check_status", "status"},   {"masterha_stop", "stop"},
         {"masterha_conf_host", "conf-host"},   {"masterha_master_switch", "switch"},
+        {"masterha_secondary_check", "secondary-check"},
     };
     return aliases;
 }
@@ -111,6 +112,20 @@ int mhactl_main(int argc, char** argv) {
     switch_cmd->add_flag("--skip_disable_read_only", sw.failover.skip_disable_read_only);
     switch_cmd->add_option("--wait_on_failover_error", sw.failover.wait_on_failover_error);
 
+    SecondaryCheckFlags secondary;
+    auto* secondary_cmd = app.add_subcommand(
+        "secondary-check", "masterha_secondary_check: does the master answer other hosts' agents?");
+    add_common(secondary_cmd, secondary.common);
+    secondary_cmd->add_option("-s,--secondary_host", secondary.secondary_hosts,
+                              "a host whose agent probes the master (repeat)");
+    secondary_cmd->add_option("--master_host", secondary.master_host);
+    secondary_cmd->add_option("--master_ip", secondary.master_ip);
+    secondary_cmd->add_option("--master_port", secondary.master_port)->capture_default_str();
+    secondary_cmd->add_option("--timeout", secondary.timeout, "seconds for each probe")
+        ->capture_default_str();
+    // MHA's SSH and SQL options (--user, --port, --options, --master_user, --master_password,
+    // --ping_type) mean nothing here: allow_extras() accepts them; credentials never travel.
+
     UnfenceFlags unfence;
     auto* unfence_cmd = app.add_subcommand("unfence", "remove a fence through the host's agent");
     add_common(unfence_cmd, unfence.common);
@@ -136,6 +151,7 @@ int mhactl_main(int argc, char** argv) {
     if (*conf_host) return run_conf_host(conf);
     if (*switch_cmd) return run_switch(sw);
     if (*unfence_cmd) return run_unfence(unfence);
+    if (*secondary_cmd) return run_secondary_check(secondary);
     return 1;
 }
 

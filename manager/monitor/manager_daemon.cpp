@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -107,6 +108,9 @@ int fail_over(const config::AppConfig& config, std::size_t master, const Manager
 
 int run_manager(const ManagerOptions& options) {
     install_signals();
+    // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
+    setenv("MHA_CONF", options.conf.c_str(), 1);
+    setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
     config::LoadOptions load;
     load.conf_path = options.conf;
     load.global_conf_path = options.global_conf;
@@ -166,6 +170,13 @@ int run_manager(const ManagerOptions& options) {
     int code = monitor.run();
     if (code != 20) {
         return code == 0 ? 0 : fail(options, code);
+    }
+    if (options.monitor_only) {
+        // masterha_master_monitor's report; the caller decides what to do.
+        const auto& dead = config->servers[*master];
+        std::printf("Master %s is dead!\nIP Address: %s Port: %d\n", dead.hostname.c_str(),
+                    dead.ip.c_str(), dead.port);
+        return code;
     }
     return fail_over(*config, *master, options, monitor.decision(), status_path);
 }

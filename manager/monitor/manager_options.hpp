@@ -21,6 +21,9 @@ struct ManagerOptions {
     bool skip_save_master_binlog = false;
     bool skip_change_master = false;
     bool skip_disable_read_only = false;
+    /// masterha_master_monitor (--monitor_only): when the master is dead, print it and exit 20
+    /// (MHA's MASTER_DEAD_RC) instead of failing over.
+    bool monitor_only = false;
 };
 
 }  // namespace mha::manager

@@ -2,6 +2,7 @@
 # tear them down, also when the test fails or is interrupted.
 #
 #   sandbox_start VAR [up options…]   up in a fresh directory; its path goes into $VAR
+#   sandbox_new_dir VAR               only that fresh path (not made yet), torn down at the end
 #   sandbox_cmd SUBCOMMAND --dir D …  the sandbox tool
 #   sandbox_bg PID                    a background process (e.g. load) to kill at the end
 #   sandbox_sql D HOSTINDEX "SQL"     root over that host's socket, -N -B output
@@ -13,7 +14,10 @@
 #   manager_start VAR CONF            mha-manager in the background, up to PING_OK; PID in VAR
 #
 # Installs `trap … EXIT` and turns INT/TERM into exit: a test that needs its own cleanup
-# registers it with sandbox_on_exit "command".
+# registers it with sandbox_on_exit "command". A test killed outright (SIGKILL: ctest's TIMEOUT)
+# runs no trap; for that, the first sandbox_start also starts tests/support/sandbox-watchdog.sh
+# outside the test's process tree, which tears down the sandboxes and background PIDs once the
+# test's shell is gone without having done so.
 
 MHA_SOURCE=${MHA_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SANDBOX_TOOL="$MHA_SOURCE/tests/sandbox/sandbox"
@@ -28,10 +32,12 @@ fi
 _sandbox_dirs=()
 _sandbox_bg_pids=()
 _sandbox_on_exit=()
+_sandbox_state=""  # the watchdog's view: files `dirs` and `bg`, one entry a line
 
 sandbox_cleanup() {
     local rc=$? pid d cmd
     trap - EXIT INT TERM
+    set +e  # under errexit, the first failing step (`wait` on a killed PID) would end the cleanup
     for pid in "${_sandbox_bg_pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
@@ -48,6 +54,7 @@ sandbox_cleanup() {
         fi
         rmdir "$(dirname "$d")" 2>/dev/null || true
     done
+    [ -z "$_sandbox_state" ] || rm -rf "$_sandbox_state"  # the watchdog then exits idle
     exit "$rc"
 }
 trap sandbox_cleanup EXIT
@@ -67,17 +74,37 @@ sandbox_cmd() {
     "$SANDBOX_TOOL" "$@"
 }
 
-sandbox_start() {
-    local var=$1 parent
-    shift
+_sandbox_watch() {
+    [ -z "$_sandbox_state" ] || return 0
+    _sandbox_state=$(mktemp -d /tmp/mha-sandbox-watch.XXXXXX)
+    local pid
+    for pid in "${_sandbox_bg_pids[@]}"; do echo "$pid" >>"$_sandbox_state/bg"; done
+    # setsid in a subshell that exits at once: the watchdog is no child of this shell (ctest
+    # kills the test's whole process tree) and in no process group a terminal's ^C reaches.
+    (setsid bash "$MHA_SOURCE/tests/support/sandbox-watchdog.sh" $$ "$_sandbox_state" \
+        "$SANDBOX_TOOL" </dev/null >/dev/null 2>&1 &)
+}
+
+sandbox_new_dir() {
+    local parent
+    _sandbox_watch
     parent=$(mktemp -d /tmp/mha-sandbox-test.XXXXXX)
     _sandbox_dirs+=("$parent/sandbox")
-    printf -v "$var" '%s' "$parent/sandbox"
-    "$SANDBOX_TOOL" up --dir "$parent/sandbox" "$@"
+    echo "$parent/sandbox" >>"$_sandbox_state/dirs"
+    printf -v "$1" '%s' "$parent/sandbox"
+}
+
+sandbox_start() {
+    local var=$1 _dir
+    shift
+    sandbox_new_dir _dir
+    printf -v "$var" '%s' "$_dir"
+    "$SANDBOX_TOOL" up --dir "$_dir" "$@"
 }
 
 sandbox_bg() {
     _sandbox_bg_pids+=("$1")
+    [ -z "$_sandbox_state" ] || echo "$1" >>"$_sandbox_state/bg"
 }
 
 sandbox_sql() {

@@ -82,6 +82,7 @@ private:
     std::optional<ClientIdentity> identity_;
     std::string names_;  // the certificate's names, for log lines
     std::string note_;   // why an error answer was given, for the request's log line
+    std::string route_;  // the matched route's path ("" when none), for on_response
     bool busy_ = false;
 };
 

@@ -41,6 +41,17 @@ out=$(acurl "$CERTS" monitor "$URL/health")
 [ "$(status_of "$out")" = 200 ] || fail "monitor /health: expected 200, got: $out"
 pass "the monitor certificate gets /health"
 
+out=$(acurl "$CERTS" monitor "$URL/metrics")
+[ "$(status_of "$out")" = 200 ] || fail "monitor /metrics: expected 200, got: $out"
+metrics=$(body_of "$out")
+bad=$(exposition_errors "$metrics")
+[ -z "$bad" ] || fail "/metrics lines that are not Prometheus text: $bad"
+for want in 'mha_agent_mysqld_up 1' 'mha_agent_mysqld_read_only 1' 'mha_agent_mysqld_server_id 4711' \
+    'mha_agent_http_requests_total{route="/health",code="200"} 2'; do
+    grep -qxF "$want" <<<"$metrics" || fail "/metrics lacks the line $want: $metrics"
+done
+pass "monitor gets /metrics with mysqld up, read_only, server_id 4711 and the /health answers counted"
+
 grep -q "agent-Secret-1" "$WORK/agent.log" && fail "the password appears in the agent log"
 mariadbd_stop "$WORK/db"
 out=$(acurl "$CERTS" manager "$URL/health")

@@ -85,3 +85,19 @@ acurl() {
 
 # status_of OUTPUT: the last line of acurl's output.
 status_of() { tail -n 1 <<<"$1"; }
+
+# body_of OUTPUT: acurl's output without the status line (and the blank line before it).
+body_of() { sed '$d' <<<"$1" | sed '${/^$/d}'; }
+
+# exposition_errors BODY: prints every line that is not Prometheus text format 0.0.4
+# ("# HELP name text", "# TYPE name counter|gauge", "name{label="value",…} number").
+exposition_errors() {
+    local name='[a-zA-Z_:][a-zA-Z0-9_:]*' label='[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"'
+    grep -vE "^# HELP $name .+\$|^# TYPE $name (counter|gauge)\$|^$name(\{$label(,$label)*\})? -?[0-9.eE+-]+\$" <<<"$1"
+}
+
+# content_type_of CERTS CLIENT URL: the Content-Type of the answer.
+content_type_of() {
+    curl -sS --max-time 10 --cacert "$1/ca.crt" --cert "$1/$2.crt" --key "$1/$2.key" \
+        -o /dev/null -w '%{content_type}' "$3"
+}

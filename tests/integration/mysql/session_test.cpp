@@ -123,3 +123,31 @@ TEST_CASE("Session: a frozen server times out instead of hanging", "[mysql]") {
            session.error().code == mha::ErrorCode::Unavailable));
     CHECK(elapsed < std::chrono::seconds(5));
 }
+
+TEST_CASE("Session: a statement error never shows the session's password", "[mysql]") {
+    auto session = mha::mysql::connect(tcp_options());
+    REQUIRE(session);
+    // The server's syntax error quotes the statement text.
+    auto rs = (*session)->query("SELEC 'x s3cret-Pass y'");
+    REQUIRE_FALSE(rs);
+    CHECK(rs.error().native_code == 1064);
+    CHECK(rs.error().message.find("s3cret-Pass") == std::string::npos);
+    CHECK(rs.error().message.find("'x *** y'") != std::string::npos);
+}
+
+TEST_CASE("Session: a query longer than the read timeout fails instead of hanging", "[mysql]") {
+    auto o = tcp_options();
+    o.read_timeout = std::chrono::milliseconds(1000);
+    auto session = mha::mysql::connect(o);
+    REQUIRE(session);
+    auto start = std::chrono::steady_clock::now();
+    auto rs = (*session)->query("SELECT SLEEP(6)");
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    REQUIRE_FALSE(rs);
+    // Connector/C reports a read timeout as a lost connection (2013), as it would a crash.
+    CHECK(rs.error().code == mha::ErrorCode::Unavailable);
+    CHECK(rs.error().native_code == mha::mysql::errc::kServerLost);
+    CHECK(rs.error().message.find(o.host) != std::string::npos);
+    CHECK(elapsed >= std::chrono::milliseconds(900));
+    CHECK(elapsed < std::chrono::seconds(5));
+}

@@ -2,8 +2,10 @@
 # "The RPMs install the agent and the manager with the right files, owners and modes, and the
 # systemd units are valid": builds both RPMs from the current tree (reusing the binaries in
 # MHA_BIN), checks every file of the hand-written manifest below in `rpm -qplv` (and nothing
-# else is packaged), installs both into a scratch root with `rpm --root`, checks the layout
-# and runs the installed binaries and `systemd-analyze verify` on the installed units.
+# else is packaged), installs both into a scratch root with `rpm --root`, checks the layout,
+# runs the installed binaries (each masterha_* name reaching its own command), checks what the
+# units promise (user, reload, restart policy) and runs `systemd-analyze verify` on them.
+# Every tool it needs is installed by scripts/install-deps: a missing one fails the test.
 set -euo pipefail
 
 : "${MHA_BIN:?MHA_BIN (the bin directory of the build) is required}"
@@ -34,12 +36,16 @@ mha-agent   -rw-r--r-- root  root  /etc/logrotate.d/mha-agent
 mha-agent   -rw-r--r-- root  root  /etc/cron.d/mha-purge-relay-logs
 mha-agent   drwxr-x--- mysql mysql /var/log/mha-agent
 mha-manager -rwxr-xr-x root  root  /usr/bin/mhactl
+mha-manager -rwxr-xr-x root  root  /usr/bin/mha-manager
+mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_manager -> mha-manager
+mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_master_monitor -> mha-manager
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_check_repl -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_check_ssh -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_check_status -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_stop -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_conf_host -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_master_switch -> mhactl
+mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_secondary_check -> mhactl
 mha-manager -rwxr-xr-x root  root  /usr/bin/mha-certs
 mha-manager -rw-r--r-- root  root  /usr/lib/systemd/system/mha-manager@.service
 mha-manager drwxr-xr-x root  root  /etc/mha
@@ -56,15 +62,6 @@ mha-manager -rw-r--r-- root  root  /usr/share/mha/samples/app1.cnf
 mha-manager drwxr-x--- root  root  /var/log/mha
 mha-manager drwxr-x--- root  root  /var/lib/mha
 EOF
-# mha-manager (the daemon) is being written: expect it when the build has it.
-with_daemon=0
-if [ -x "$MHA_BIN/mha-manager" ]; then
-    with_daemon=1
-    cat >>"$manifest" <<'EOF'
-mha-manager -rwxr-xr-x root  root  /usr/bin/mha-manager
-mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_manager -> mha-manager
-EOF
-fi
 config_files="/etc/mha/agent.cnf /etc/logrotate.d/mha-agent /etc/cron.d/mha-purge-relay-logs
 /etc/sysconfig/mha-manager /etc/logrotate.d/mha-manager"
 
@@ -147,28 +144,58 @@ runs() {  # runs() BINARY PATTERN: BINARY --version succeeds and prints PATTERN
 }
 runs mha-agent "^mha-agent $project_version"
 runs mhactl "^mhactl $project_version"
-[ -x "$root/usr/bin/masterha_check_repl" ] || fail "masterha_check_repl does not reach mhactl"
-if [ "$with_daemon" = 1 ]; then
-    runs mha-manager "$project_version"
-fi
+runs mha-manager "^mha-manager $project_version"
+# Each of MHA 0.58's nine names reaches its own command: the help it prints is that command's.
+names() {  # names() NAME PATTERN: NAME --help succeeds and prints PATTERN
+    local printed
+    printed=$("$root/usr/bin/$1" --help 2>&1) || { fail "$1 --help: exit $?: $printed"; return; }
+    grep -q -- "$2" <<<"$printed" || fail "$1 --help does not show $2: $printed"
+}
+names masterha_manager 'mha-manager: monitors the master and fails over'
+names masterha_master_monitor 'masterha_master_monitor: monitors the master, exits 20'
+names masterha_check_repl '^Usage: check-repl '
+names masterha_check_ssh '^Usage: check-agents '
+names masterha_check_status '^Usage: status '
+names masterha_stop '^Usage: stop '
+names masterha_conf_host '^Usage: conf-host '
+names masterha_master_switch '^Usage: switch '
+names masterha_secondary_check '^Usage: secondary-check '
+# masterha_master_monitor stops at a missing configuration as masterha_manager does, and
+# masterha_secondary_check asks for the configuration that names the agents.
+rc=0
+printed=$("$root/usr/bin/masterha_master_monitor" --conf="$work/absent.cnf" 2>&1) || rc=$?
+[ "$rc" = 1 ] && grep -q "absent.cnf" <<<"$printed" ||
+    fail "masterha_master_monitor --conf=absent: exit $rc: $printed"
+rc=0
+printed=$(env -u MHA_CONF "$root/usr/bin/masterha_secondary_check" -s db2 --master_host=db1 2>&1) ||
+    rc=$?
+[ "$rc" = 1 ] && grep -q -- "--conf is required" <<<"$printed" ||
+    fail "masterha_secondary_check without a configuration: exit $rc: $printed"
 # The shipped agent.cnf is valid: the agent gets past it and stops at the TLS files it names,
-# which the operator makes (skipped on a host that has them, where the agent would start).
-if [ ! -e /etc/mha/tls/ca.crt ]; then
-    rc=0
-    printed=$(timeout 10 "$root/usr/bin/mha-agent" --conf="$root/etc/mha/agent.cnf" 2>&1) || rc=$?
-    if [ "$rc" != 1 ] || ! grep -q 'tls_ca /etc/mha/tls/ca.crt' <<<"$printed"; then
-        fail "the shipped agent.cnf: exit $rc: $printed"
-    fi
-    # Every optional key it shows commented out is a valid key too (files kept in $work).
-    sed -e 's|^# \([a-z_]* = .*\)$|\1|' -e "s|^log_file = .*|log_file = $work/agent.log|" \
-        -e "s|^workdir = .*|workdir = $work/agent-work|" "$root/etc/mha/agent.cnf" >"$work/all.cnf"
-    rc=0
-    printed=$(timeout 10 "$root/usr/bin/mha-agent" --conf="$work/all.cnf" 2>&1) || rc=$?
-    printed="$printed$(cat "$work/agent.log" 2>/dev/null)"  # the error goes to log_file
-    if [ "$rc" != 1 ] || ! grep -q 'tls_ca /etc/mha/tls/ca.crt' <<<"$printed"; then
-        fail "agent.cnf with every key uncommented: exit $rc: $printed"
-    fi
+# which the operator makes (their paths moved into the scratch directory, where they are not).
+sed -e "s|/etc/mha/tls/|$work/no-tls/|" "$root/etc/mha/agent.cnf" >"$work/agent.cnf"
+rc=0
+printed=$(timeout 10 "$root/usr/bin/mha-agent" --conf="$work/agent.cnf" 2>&1) || rc=$?
+if [ "$rc" != 1 ] || ! grep -q "tls_ca $work/no-tls/ca.crt" <<<"$printed"; then
+    fail "the shipped agent.cnf: exit $rc: $printed"
 fi
+# Every optional key it shows commented out is a valid key too (files kept in $work).
+sed -e 's|^# \([a-z_]* = .*\)$|\1|' -e "s|^log_file = .*|log_file = $work/agent.log|" \
+    -e "s|^workdir = .*|workdir = $work/agent-work|" "$work/agent.cnf" >"$work/all.cnf"
+rc=0
+printed=$(timeout 10 "$root/usr/bin/mha-agent" --conf="$work/all.cnf" 2>&1) || rc=$?
+printed="$printed$(cat "$work/agent.log" 2>/dev/null)"  # the error goes to log_file
+if [ "$rc" != 1 ] || ! grep -q "tls_ca $work/no-tls/ca.crt" <<<"$printed"; then
+    fail "agent.cnf with every key uncommented: exit $rc: $printed"
+fi
+# The sample cron line (commented out) runs the installed purge_relay_logs as mysql, and
+# purge_relay_logs reaches the agent's purge command.
+grep -qx '#10 5  \*   \*   \*    mysql  /usr/bin/purge_relay_logs --disable_relay_log_purge .*' \
+    "$root/etc/cron.d/mha-purge-relay-logs" || fail "the cron sample lacks its purge_relay_logs line"
+grep -qx 'exec /usr/bin/mha-agent purge-relay-logs "\$@"' "$root/usr/bin/purge_relay_logs" ||
+    fail "purge_relay_logs does not run mha-agent purge-relay-logs"
+"$root/usr/bin/mha-agent" purge-relay-logs --help >/dev/null 2>&1 ||
+    fail "mha-agent has no purge-relay-logs command"
 for script in purge_relay_logs mha-certs; do
     bash -n "$root/usr/bin/$script" || fail "$script: syntax"
 done
@@ -183,6 +210,31 @@ if "$root/usr/share/mha/hooks/power_manager" --command=stop --host=db1 --ip=10.0
     fail "power_manager claims a power-off without a BMC"
 fi
 
+echo "== what the units promise"
+# unit_has UNIT LINE...: each LINE is in UNIT as written.
+unit_has() {
+    local unit=$1 line
+    shift
+    for line in "$@"; do
+        grep -qxF -- "$line" "$root/usr/lib/systemd/system/$unit" || fail "$unit lacks '$line'"
+    done
+}
+# The agent: as the owner of the binlogs, in the foreground, reload = SIGHUP (new certificates).
+unit_has mha-agent.service 'Type=simple' 'User=mysql' 'Group=mysql' \
+    'ExecStart=/usr/bin/mha-agent --conf=/etc/mha/agent.cnf' 'ExecReload=/bin/kill -HUP $MAINPID' \
+    'Restart=on-failure'
+# The manager: one instance per /etc/mha/APP.cnf; exit 0 and 10 (a failover done) are not
+# restarted, a crash is; the dead master's block is dropped after a failover by default.
+unit_has mha-manager@.service 'Type=simple' 'ConditionPathExists=/etc/mha/%i.cnf' \
+    'ExecStart=/usr/bin/mha-manager --conf=/etc/mha/%i.cnf $MHA_MANAGER_OPTS' \
+    'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' 'RestartPreventExitStatus=10' \
+    'EnvironmentFile=-/etc/sysconfig/mha-manager'
+grep -qx 'MHA_MANAGER_OPTS="--remove_dead_master_conf"' "$root/etc/sysconfig/mha-manager" ||
+    fail "/etc/sysconfig/mha-manager does not pass --remove_dead_master_conf"
+if grep -q '^User=' "$root/usr/lib/systemd/system/mha-manager@.service"; then
+    fail "mha-manager@.service runs as another user than root (it edits /etc/mha/APP.cnf)"
+fi
+
 echo "== systemd-analyze verify on the installed units"
 # verify --root needs the units the service units depend on by default (sysinit.target, ...),
 # taken from this host, and the ExecReload binary inside the root.
@@ -194,24 +246,19 @@ ln -s usr/bin "$root/bin"
 printf '#!/bin/sh\n' >"$root/usr/bin/kill"  # ExecReload=/bin/kill only has to be executable
 chmod 0755 "$root/usr/bin/kill"
 echo "[server default]" >"$root/etc/mha/app1.cnf"
-to_verify="mha-agent.service"
-[ "$with_daemon" = 1 ] && to_verify="$to_verify mha-manager@app1.service"
-for unit in $to_verify; do
+for unit in mha-agent.service mha-manager@app1.service; do
     if ! out=$(systemd-analyze verify --root="$root" "$unit" 2>&1) || [ -n "$out" ]; then
         echo "$out" >&2
         fail "systemd-analyze verify $unit"
     fi
+    echo "systemd-analyze verify $unit: ok"
 done
-if [ "$with_daemon" = 0 ]; then
-    # mha-manager is not built yet: verify the manager unit against a stand-in binary.
-    printf '#!/bin/sh\n' >"$root/usr/bin/mha-manager"
-    chmod 0755 "$root/usr/bin/mha-manager"
-    if ! out=$(systemd-analyze verify --root="$root" mha-manager@app1.service 2>&1) ||
-        [ -n "$out" ]; then
-        echo "$out" >&2
-        fail "systemd-analyze verify mha-manager@app1.service"
-    fi
+# verify checks that ExecStart's binary exists: without it, it must object.
+mv "$root/usr/bin/mha-agent" "$work/mha-agent.moved"
+if out=$(systemd-analyze verify --root="$root" mha-agent.service 2>&1) && [ -z "$out" ]; then
+    fail "systemd-analyze verify accepts mha-agent.service without /usr/bin/mha-agent"
 fi
+mv "$work/mha-agent.moved" "$root/usr/bin/mha-agent"
 
 if [ "$failures" -gt 0 ]; then
     echo "$failures failure(s)" >&2

@@ -118,9 +118,10 @@ def up(box):
     _make_ssh_key(box)
     _wait(_replica_ready, box.replicas, deadline, "replication threads not running",
           lambda h: h.error_log)
-    _wait(lambda h: servers.proxies_ready(box, h), box.hosts, deadline, "proxy not listening",
-          lambda h: h.path("proxy-mysql.log"),
-          gone=lambda h: servers.proxy_state(box, h, "mysql") == "down")
+    for kind in ("mysql", "agent"):
+        _wait(lambda h, k=kind: servers.proxy_ready(h, k), box.hosts, deadline,
+              f"the {kind} proxy is not listening", lambda h, k=kind: h.path(f"proxy-{k}.log"),
+              gone=lambda h, k=kind: servers.proxy_state(box, h, k) == "down")
     if certs:
         _wait(lambda h: _agent_ready(box, h), box.hosts, deadline,
               "agent does not answer /health with its server_id", _agent_log,
@@ -152,11 +153,35 @@ def _pid_files(directory):
 
 
 def stop_all(directory):
+    """SIGKILLs every process this sandbox recorded, then any of its programs still running
+    with a path under D (started by an `up` that was killed before it recorded the PID)."""
     stopped = 0
     for pid_file in _pid_files(directory):
         if procs.kill_owned(pid_file, directory, signal.SIGKILL) is not None:
             stopped += 1
+    for pid in procs.started_for(directory, ("mha-agent", "proxy.py", "mariadbd")):
+        what = procs.cmdline(pid)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+        procs.wait_gone(pid, 10.0)
+        print(f"sandbox: stopped pid {pid}, which had no pid file: {what}")
+        stopped += 1
     return stopped
+
+
+def _remove_tree(directory, attempts=5):
+    """rmtree, retried: after an interrupted `up`, one of its helpers (cp of a datadir,
+    mha-certs) may still be writing into D for a moment."""
+    for attempt in range(attempts):
+        try:
+            shutil.rmtree(directory)
+            return
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 def down(directory, quiet=False):
@@ -165,12 +190,17 @@ def down(directory, quiet=False):
         if not quiet:
             print(f"sandbox: {directory} does not exist: nothing to stop")
         return
+    if not os.listdir(directory):
+        os.rmdir(directory)  # `up` stopped right after creating it
+        if not quiet:
+            print(f"sandbox: down: removed the empty {directory}")
+        return
     looks_ours = os.path.exists(os.path.join(directory, "sandbox.json")) or \
         glob.glob(os.path.join(directory, "host*", "my.cnf"))
     if not looks_ours:
         raise UpError(f"{directory} is not a sandbox directory: not touching it")
     stopped = stop_all(directory)
-    shutil.rmtree(directory)
+    _remove_tree(directory)
     if not quiet:
         print(f"sandbox: down: stopped {stopped} processes, removed {directory}")
 

@@ -44,15 +44,70 @@ def owned_pid(pid_file, marker):
     return pid
 
 
+_spawning = False
+_interrupted = False
+
+
+def on_interrupt(signum, frame):
+    """SIGINT/SIGTERM handler for `up`: a KeyboardInterrupt, held back while spawn() runs so
+    that every process started has its PID recorded (and `up` or `down` can stop it)."""
+    global _interrupted
+    if _spawning:
+        _interrupted = True
+        return
+    raise KeyboardInterrupt
+
+
 def spawn(argv, log_path, pid_file=None):
     """Starts argv detached (own session, stdin closed, output to log_path); records its PID."""
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True, close_fds=True)
-    if pid_file:
-        with open(pid_file, "w") as f:
-            f.write(f"{proc.pid}\n")
+    global _spawning, _interrupted
+    _spawning = True
+    try:
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    start_new_session=True, close_fds=True)
+        if pid_file:
+            with open(pid_file, "w") as f:
+                f.write(f"{proc.pid}\n")
+    finally:
+        _spawning = False
+    if _interrupted:
+        _interrupted = False
+        raise KeyboardInterrupt
     return proc
+
+
+def _argv(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def started_for(directory, programs):
+    """PIDs of running processes of this sandbox found by their command line: one of
+    `programs` (basenames; for python, the script's) with an argument naming a file under
+    directory/host*. The safety net of `down` for a process whose `up` died before it
+    recorded the PID."""
+    prefix = os.path.join(directory, "host")
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        argv = _argv(entry)
+        if not argv:
+            continue
+        program = os.path.basename(argv[0])
+        if program.startswith("python") and len(argv) > 1:
+            program = os.path.basename(argv[1])
+        if program not in programs:
+            continue
+        if any(a.rpartition("=")[2].startswith(prefix) for a in argv[1:]):
+            state = process_state(int(entry))
+            if state not in (None, "Z"):
+                found.append(int(entry))
+    return found
 
 
 def signal_owned(pid_file, marker, sig):

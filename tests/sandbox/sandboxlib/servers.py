@@ -92,8 +92,13 @@ def start_proxies(box, host):
         procs.spawn(argv, host.path(f"proxy-{kind}.log"), pid_file)
 
 
+def proxy_ready(host, kind):
+    """The proxy writes its state file once it listens."""
+    return os.path.exists(proxy_files(host, kind)[1])
+
+
 def proxies_ready(box, host):
-    return all(os.path.exists(proxy_files(host, kind)[1]) for kind in ("mysql", "agent"))
+    return all(proxy_ready(host, kind) for kind in ("mysql", "agent"))
 
 
 def proxy_state(box, host, kind="mysql"):

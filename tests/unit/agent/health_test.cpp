@@ -43,7 +43,9 @@ TEST_CASE("health: an unreadable credentials file is the reason, not a crash", "
 
 TEST_CASE("routes: the agent serves GET /health", "[agent]") {
     mha::config::AgentConfig config;
-    auto router = mha::agent::make_router(config, std::chrono::steady_clock::now());
+    mha::agent::RequestCounters counters;
+    auto router = mha::agent::make_router(config, std::chrono::steady_clock::now(), counters);
     CHECK(router.find(mha::http::Method::Get, "/health").route != nullptr);
+    CHECK(router.find(mha::http::Method::Get, "/metrics").route != nullptr);
     CHECK(router.find(mha::http::Method::Post, "/health").status == 405);
 }

@@ -80,6 +80,13 @@ TEST_CASE("AgentConfig: defaults when only the required keys are set", "[config]
     CHECK(c->workdir == "/var/tmp/mha-agent");
     CHECK(c->connect_timeout == std::chrono::seconds(2));
     CHECK(c->mysqlbinlog.empty());
+    CHECK(c->mysqld_pid_file.empty());
+    CHECK(c->credentials_file.empty());
+    CHECK(c->binlog_dir.empty());  // asked from mysqld
+    CHECK(c->binlog_index.empty());
+    CHECK(c->relay_log_dir.empty());
+    CHECK(c->relay_log_index.empty());
+    CHECK(c->fence_file.empty());
     CHECK(c->probe_credentials_file.empty());
 }
 
@@ -158,6 +165,12 @@ TEST_CASE("AgentConfig: bad input names file, line, key and the problem", "[conf
               "agent.cnf:2: io_timeout: \"0\" is not a positive whole number (max 86400)");
         CHECK(error_of(kMinimal + "connect_timeout = -1\n") ==
               "agent.cnf:8: connect_timeout: \"-1\" is not a positive whole number (max 86400)");
+        CHECK(error_of("[agent]\nmax_header_bytes = 8k\n" + kMinimal.substr(8)) ==
+              "agent.cnf:2: max_header_bytes: \"8k\" is not a positive whole number (max "
+              "1099511627776)");
+        CHECK(error_of("[agent]\nmax_body_bytes = 1.5\n" + kMinimal.substr(8)) ==
+              "agent.cnf:2: max_body_bytes: \"1.5\" is not a positive whole number (max "
+              "1099511627776)");
     }
     SECTION("missing required keys") {
         CHECK(

@@ -1,6 +1,9 @@
 #include "common/http/server.hpp"
 
+#include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -208,4 +211,33 @@ TEST_CASE("Server: start fails with a clear error on unreadable certificates", "
     auto started = server.start();
     REQUIRE_FALSE(started);
     CHECK(started.error().message.find("tls_cert /nonexistent/agent.crt") == 0);
+}
+
+TEST_CASE("Server: on_response sees every answer with its route and status", "[http][tls]") {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, int>> seen;
+    auto options = RunningServer::options();
+    options.on_response = [&](std::string_view route, int status) {
+        const std::lock_guard lock(mutex);
+        seen.emplace_back(route, status);
+    };
+    mha::http::Server server(options, test_router());
+    REQUIRE(server.start());
+    std::thread thread([&server] { server.run(); });
+    mha::http::ClientOptions client_options;
+    client_options.host = kAddress;
+    client_options.port = server.port();
+    client_options.io_timeout = std::chrono::milliseconds(3000);
+    client_options.tls = client_tls("manager");
+    mha::http::Client manager(client_options);
+    client_options.tls = client_tls("monitor");
+    mha::http::Client monitor(client_options);
+    CHECK(manager.get("/echo")->status == 200);
+    CHECK(manager.get("/nowhere")->status == 404);
+    CHECK(monitor.get("/echo")->status == 403);
+    server.stop();
+    thread.join();
+    const std::lock_guard lock(mutex);
+    CHECK(seen ==
+          std::vector<std::pair<std::string, int>>{{"/echo", 200}, {"", 404}, {"/echo", 403}});
 }
