@@ -4,13 +4,14 @@
 # MHA_BIN), checks every file of the hand-written manifest below in `rpm -qplv` (and nothing
 # else is packaged), installs both into a scratch root with `rpm --root`, checks the layout,
 # runs the installed binaries (each masterha_* name reaching its own command), checks what the
-# units promise (user, reload, restart policy) and runs `systemd-analyze verify` on them.
+# units promise (user, reload, restart policy) and runs `systemd-analyze verify` on them. Also
+# checks the spec bundles the Boost 1.81 headers on RHEL < 10 only (rpmspec with %rhel defined).
 # Every tool it needs is installed by scripts/install-deps: a missing one fails the test.
 set -euo pipefail
 
 : "${MHA_BIN:?MHA_BIN (the bin directory of the build) is required}"
 : "${MHA_SOURCE:?MHA_SOURCE (the source tree) is required}"
-for tool in rpm rpmbuild systemd-analyze; do
+for tool in rpm rpmbuild rpmspec systemd-analyze; do
     command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed" >&2; exit 1; }
 done
 
@@ -107,6 +108,50 @@ fi
 project_version=$(sed -n 's/^project(mha VERSION \([0-9.]*\).*/\1/p' "$MHA_SOURCE/CMakeLists.txt")
 [ "$(rpm -qp --queryformat '%{VERSION}' "$agent_rpm")" = "$project_version" ] ||
     fail "package version differs from the project's ($project_version)"
+
+echo "== Boost: the headers of the Boost 1.81 tarball on RHEL < 10, the system's elsewhere"
+# RHEL 9 ships Boost 1.75 and the code needs 1.81. The spec as rpm reads it for RHEL 9, RHEL 10
+# and a host without %rhel (this one); the RPMs built here must not claim a bundled Boost.
+spec="$MHA_SOURCE/packaging/rpm/mha.spec"
+boost_url='https://archives.boost.io/release/1.81.0/source/boost_1_81_0.tar.bz2'
+boost_flags='-DBOOST_ROOT="$PWD/boost_1_81_0" -DBoost_NO_SYSTEM_PATHS=ON -DBoost_NO_BOOST_CMAKE=ON'
+for target in 'rhel 9' 'rhel 10' 'no rhel'; do
+    defines=()
+    [ "$target" = 'no rhel' ] || defines=(--define "$target")
+    parsed="" provides="" buildrequires=""
+    if ! parsed=$(rpmspec -P "${defines[@]}" "$spec" 2>&1) ||
+        ! provides=$(rpmspec -q "${defines[@]}" --qf '[%{=NAME} %{PROVIDENEVRS}\n]' "$spec" 2>&1) ||
+        ! buildrequires=$(rpmspec -q "${defines[@]}" --buildrequires "$spec" 2>&1); then
+        fail "rpmspec ($target): $parsed $provides $buildrequires"
+        continue
+    fi
+    if [ "$target" = 'rhel 9' ]; then
+        grep -qxE "Source1:[[:space:]]+$boost_url" <<<"$parsed" ||
+            fail "$target: no Source1 $boost_url"
+        for pkg in mha-agent mha-manager; do
+            grep -qxF "$pkg bundled(boost) = 1.81.0" <<<"$provides" ||
+                fail "$target: $pkg lacks Provides: bundled(boost) = 1.81.0"
+        done
+        grep -qE '^tar -xjf [^ ]*/boost_1_81_0\.tar\.bz2 boost_1_81_0/boost ' <<<"$parsed" ||
+            fail "$target: %prep does not unpack the Boost headers"
+        grep -qF -- "$boost_flags" <<<"$parsed" || fail "$target: cmake lacks $boost_flags"
+        if grep -q boost-devel <<<"$buildrequires"; then
+            fail "$target: BuildRequires boost-devel"
+        fi
+    else
+        if grep -qE '^Source1:|BOOST_ROOT' <<<"$parsed"; then
+            fail "$target: has Source1 or BOOST_ROOT"
+        fi
+        if grep -qF 'bundled(boost)' <<<"$provides"; then
+            fail "$target: Provides bundled(boost)"
+        fi
+        grep -qx 'boost-devel >= 1.81' <<<"$buildrequires" ||
+            fail "$target: does not BuildRequire boost-devel >= 1.81"
+    fi
+done
+if grep -qF 'bundled(boost)' <<<"$(rpm -qp --provides "$agent_rpm" "$manager_rpm")"; then
+    fail "the RPMs built here claim a bundled Boost"
+fi
 
 echo "== rpm --root: install both into a scratch root"
 root="$work/root"
