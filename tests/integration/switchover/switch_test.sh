@@ -53,14 +53,36 @@ state() {
         echo
     done
 }
+# True when every replica whose SQL thread runs has executed all it has read (a replica whose
+# SQL thread waits on a lock also looks still, so stillness alone is not enough).
+caught_up() {
+    local i
+    for i in 1 2 3; do
+        [ -S "$D/host$i/mysqld.sock" ] || continue
+        mariadb --no-defaults -uroot --socket="$D/host$i/mysqld.sock" -e 'SHOW SLAVE STATUS\G' |
+            awk '/^ *Master_Log_File:/ {m=$2} /^ *Read_Master_Log_Pos:/ {r=$2}
+                 /^ *Relay_Master_Log_File:/ {x=$2} /^ *Exec_Master_Log_Pos:/ {e=$2}
+                 /^ *Slave_SQL_Running:/ {sql=$2}
+                 END {exit (sql != "Yes" || (m == x && r == e)) ? 0 : 1}' || return 1
+    done
+}
 # Waits until nothing moves any more (replicas caught up, no writer left).
 settle() {
     local a b
     for _ in $(seq 1 40); do
         a=$(state); sleep 0.3; b=$(state)
-        [ "$a" = "$b" ] && return 0
+        [ "$a" = "$b" ] && caught_up && return 0
     done
+    echo "$b"
     sandbox_fail "the cluster does not settle"
+}
+# Ends host I's connections running exactly QUERY on the server side: killing the client alone
+# leaves the server's thread (and any lock it holds) until the server notices, up to 5 s later.
+kill_query() {
+    local i=$1 query=$2 id
+    for id in $(sandbox_sql "$D" "$i" "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = '$query'"); do
+        sandbox_sql "$D" "$i" "KILL $id" 2>/dev/null || true
+    done
 }
 # Runs the switch command ($@) that must not change anything; it must exit EXPECT and print
 # PATTERN; the state before and after must be identical.
@@ -139,7 +161,8 @@ done
 sleep 0.5  # host2 executes the last of it
 unchanged lagging_replica 1 "Slave is currently behind [0-9]+ seconds on $(addr 3)" \
     alive --seconds_behind_master=1
-kill "$blocker"; wait "$blocker" 2>/dev/null || true
+kill_query 3 "SELECT SLEEP(60)"
+wait "$blocker" 2>/dev/null || true
 settle
 
 sandbox_sql "$D" 1 "UPDATE mha_load.slow SET id=id WHERE SLEEP(3)=1" &
