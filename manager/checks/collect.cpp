@@ -146,6 +146,17 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
     if (non_replicas != 1) {
         master = nullptr;
     }
+    // Read the master once more, now that every replica has been read: under writes, a replica
+    // read after the master may already hold the master's next transactions, which compared
+    // with the first read look errant (a switchover refused for nothing). Whatever a replica
+    // showed, the master had by now.
+    if (master != nullptr) {
+        const auto m = static_cast<std::size_t>(master - snap.servers.data());
+        auto again = discover_one(eps[m], DiscoverOptions{});
+        if (again.usable() && !again.is_replica()) {
+            snap.servers[m] = std::move(again);
+        }
+    }
     for (std::size_t i = 0; i < config.servers.size(); ++i) {
         const auto& c = config.servers[i];
         bool is_master = master == &snap.servers[i];
