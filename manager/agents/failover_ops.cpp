@@ -137,11 +137,30 @@ Result<std::uint64_t> AgentFailoverOps::save_binlog(const config::ServerConfig& 
     return data_event_bytes(out);
 }
 
+Result<std::vector<std::string>> AgentFailoverOps::binlog_files(
+    const config::ServerConfig& server) {
+    http::Client client(options_for(server, timeout_));
+    auto r = client.get(std::string(proto::kRouteBinlogs));
+    if (!r) {
+        return tl::unexpected(r.error());
+    }
+    auto body = nlohmann::json::parse(r->body, nullptr, false);
+    if (r->status != 200 || body.is_discarded() || !body.is_object()) {
+        return make_error(ErrorCode::Unavailable, error_of(client.peer(), "binlog list", *r));
+    }
+    std::vector<std::string> names;
+    for (const auto& f : body.get<proto::BinlogList>().binlogs) {
+        names.push_back(f.name);
+    }
+    return names;
+}
+
 Result<void> AgentFailoverOps::relay_position(const config::ServerConfig& latest,
                                               const BinlogCoord& from) {
     http::Client client(options_for(latest, timeout_));
     auto r = client.get(std::string(proto::kRouteRelayPosition) + "?master_file=" +
-                        url_encode(from.file) + "&master_pos=" + std::to_string(from.pos));
+                        url_encode(from.file) + "&master_pos=" + std::to_string(from.pos) +
+                        "&inside_transaction=1");
     if (!r) {
         return tl::unexpected(r.error());
     }

@@ -32,7 +32,10 @@ public:
     /// number of event bytes saved (0: nothing after `from`).
     virtual Result<std::uint64_t> save_binlog(const config::ServerConfig& dead,
                                               const BinlogCoord& from, const std::string& out) = 0;
-    /// Does `latest` still hold relay logs from master position `from` on?
+    /// The dead master's binlog file names (GET /v1/binlogs), oldest first.
+    virtual Result<std::vector<std::string>> binlog_files(const config::ServerConfig& server) = 0;
+    /// Does `latest` still hold relay logs from master position `from` on (a position inside
+    /// a transaction counts: the diff starts there)?
     virtual Result<void> relay_position(const config::ServerConfig& latest,
                                         const BinlogCoord& from) = 0;
     /// The latest replica's relay-log events after master position `from`, into `out`.

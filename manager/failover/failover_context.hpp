@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "manager/failover/failover_agents.hpp"
 #include "manager/failover/failover_options.hpp"
 #include "manager/failover/selection.hpp"
+#include "manager/failover/source_plan.hpp"
 #include "manager/topology/replication_mode.hpp"
 #include "manager/topology/server_state.hpp"
 
@@ -55,6 +57,10 @@ struct FailoverContext {
     Coordinates coords = Coordinates::FilePosition;  ///< the cluster's, from Phase 1
     std::vector<std::size_t> errant;  ///< replicas with errant GTIDs: never promoted
     bool dead_agent_up = false;
+    bool dead_binlog_readable = false;  ///< Phase 3.2 read the dead master's binlog through its agent
+    std::set<std::size_t> agent_up;     ///< replicas whose agent answered (Phase 3.1)
+    SourceFacts sources;                ///< where the missing events are (Phase 3.3)
+    std::map<std::size_t, LevelPlan> plans;  ///< how each replica is levelled (Phase 3.3)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

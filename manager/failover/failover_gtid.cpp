@@ -173,6 +173,11 @@ PhaseResult find_latest_by_gtid(FailoverContext& ctx) {
     }
     ctx.latest = *latest;
     ctx.oldest = *oldest;
+    // Among replicas that received the same transactions, one whose relay log goes on into a
+    // transaction it did not receive whole read further: it comes first (its diff serves).
+    std::stable_sort(ctx.latest.begin(), ctx.latest.end(), [&ctx](std::size_t a, std::size_t b) {
+        return read_coord(ctx.servers[a]) > read_coord(ctx.servers[b]);
+    });
     auto show = [&](std::size_t i) {
         auto r = received_gtids(ctx.coords, ctx.servers[i]);
         return (r ? r->str(ctx.coords) : std::string("?")) + " (binary log file/position " +

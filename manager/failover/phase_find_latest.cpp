@@ -1,10 +1,36 @@
-// Phase 3.1 (latest/oldest replicas), 3.2 (save the dead master's binlog), 3.3 (new master).
+// Phase 3.1 (latest/oldest replicas, which agents answer), 3.2 (save the dead master's binlog).
+#include <future>
+
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
+namespace {
+
+/// Which replicas' agents answer: a replica whose agent is down serves no relay log and
+/// applies nothing, but may still be levelled by its own SQL thread (Phase 3.3 plans it).
+void check_replica_agents(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    std::map<std::size_t, std::future<bool>> asked;
+    for (auto i : ctx.replicas) {
+        asked[i] = std::async(std::launch::async,
+                              [&ctx, i] { return ctx.agents.reachable(ctx.cfg(i)); });
+    }
+    for (auto& [i, f] : asked) {
+        if (f.get()) {
+            ctx.agent_up.insert(i);
+        } else {
+            log->warn("The agent of {} ({}:{}) does not answer: its relay logs cannot be read "
+                      "and nothing can be applied through it.",
+                      ctx.label(i), ctx.cfg(i).agent_host, ctx.cfg(i).agent_port);
+            ctx.report.push_back(ctx.label(i) + ": its agent did not answer.");
+        }
+    }
+}
+
+}  // namespace
 
 PhaseResult phase_find_latest(FailoverContext& ctx) {
     auto log = log::get("failover");
@@ -16,6 +42,7 @@ PhaseResult phase_find_latest(FailoverContext& ctx) {
             return tl::unexpected(r.error().wrap(ctx.label(i)));
         }
     }
+    check_replica_agents(ctx);
     if (is_gtid(ctx.coords)) {
         return find_latest_by_gtid(ctx);
     }
@@ -62,6 +89,7 @@ PhaseResult phase_save_master_binlog(FailoverContext& ctx) {
         ctx.report.push_back("Saving the dead master's binlog failed: " + saved.error().message);
         return Phase::SelectNewMaster;
     }
+    ctx.dead_binlog_readable = true;
     if (*saved == 0) {
         log->info("Additional events were not found from the orig master. No need to save.");
         return Phase::SelectNewMaster;
@@ -71,59 +99,6 @@ PhaseResult phase_save_master_binlog(FailoverContext& ctx) {
     ctx.report.push_back("Saved " + std::to_string(*saved) +
                          " bytes of binlog events from the dead master " + ctx.label(ctx.dead));
     return Phase::SelectNewMaster;
-}
-
-PhaseResult phase_select_new_master(FailoverContext& ctx) {
-    auto log = log::get("failover");
-    log->info("* Phase 3.3: Determining New Master Phase..");
-    const auto latest = ctx.latest.front();
-    if (read_coord(ctx.servers[latest]) == read_coord(ctx.servers[ctx.oldest.front()])) {
-        log->info("All slaves received relay logs to the same position. No need to resync each "
-                  "other.");
-    } else {
-        log->info("Finding the latest slave that has all relay logs for recovering other slaves..");
-        for (auto i : ctx.replicas) {
-            auto need = read_coord(ctx.servers[i]);
-            if (need == read_coord(ctx.servers[latest])) {
-                continue;
-            }
-            if (auto found = ctx.agents.relay_position(ctx.cfg(latest), need); !found) {
-                log->warn("{} cannot be recovered from {}'s relay logs: {}", ctx.label(i),
-                          ctx.label(latest), found.error().message);
-                if (!ctx.cfg(i).ignore_fail) {
-                    return make_error(ErrorCode::FailedPrecondition,
-                                      "None of the latest slaves has enough relay logs for "
-                                      "recovery.");
-                }
-                ctx.lacking_relay_logs.push_back(i);
-            }
-        }
-        for (auto i : ctx.lacking_relay_logs) {
-            std::erase(ctx.replicas, i);
-            ctx.dropped.push_back(i);
-        }
-        ctx.report.push_back("The latest slave " + ctx.label(latest) +
-                             " has all relay logs for recovery.");
-    }
-    SelectionInput in;
-    in.config = &ctx.config;
-    in.servers = &ctx.servers;
-    in.replicas = ctx.replicas;
-    in.latest = ctx.latest;
-    in.no_master = ctx.lacking_relay_logs;
-    in.no_master.insert(in.no_master.end(), ctx.errant.begin(), ctx.errant.end());
-    in.new_master_host = ctx.options.new_master_host;
-    in.new_master_port = ctx.options.new_master_port;
-    in.check_repl_delay = ctx.cfg(latest).check_repl_delay;
-    auto chosen = select_new_master(in);
-    if (!chosen) {
-        return tl::unexpected(chosen.error());
-    }
-    ctx.new_master = *chosen;
-    log->info("New master is {}", ctx.label(*chosen));
-    log->info("Starting master failover..");
-    ctx.report.push_back("Selected " + ctx.label(*chosen) + " as a new master.");
-    return Phase::RecoverNewMaster;
 }
 
 }  // namespace mha::manager

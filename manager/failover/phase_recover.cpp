@@ -13,35 +13,93 @@
 namespace mha::manager {
 namespace {
 
-/// The segments host `i` needs after its own relay log: the latest replica's diff (unless
-/// it is latest itself), then the dead master's saved events. MHA's generate + apply.
+/// Fetches one planned segment for host `i` into a work file: a relay-log diff from another
+/// replica (MHA's generate), or the dead master's binlog from that position to its end.
+Result<std::string> fetch_segment(FailoverContext& ctx, std::size_t i, const SourceSegment& seg) {
+    auto log = log::get("failover");
+    const auto& source = ctx.cfg(seg.host);
+    auto out = ctx.work_file(seg.dead_master ? "binlog_from_dead_master"
+                                             : "relay_from_" + source.hostname + "_" +
+                                                   std::to_string(source.port),
+                             i);
+    auto bytes = seg.dead_master ? ctx.agents.save_binlog(source, seg.from, out)
+                                 : ctx.agents.relay_diff(source, seg.from, out);
+    if (!bytes) {
+        std::remove(out.c_str());
+        return tl::unexpected(bytes.error().wrap("reading the events after " + seg.from.str() +
+                                                 " from " + ctx.label(seg.host)));
+    }
+    log->info(" {}: {} bytes of {} from {} (after {}).", ctx.label(i), *bytes,
+              seg.dead_master ? "binlog events" : "relay-log diff", ctx.label(seg.host),
+              seg.from.str());
+    if (*bytes == 0) {
+        std::remove(out.c_str());
+        return std::string();  // nothing to apply
+    }
+    return out;
+}
+
+/// A replica whose agent is down, holding every event it needs: its SQL thread executes
+/// its relay log; then its own binlog end is what the apply would have reported.
+Result<ApplyOutcome> level_with_own_sql_thread(FailoverContext& ctx, std::size_t i) {
+    auto log = log::get("failover");
+    const auto read = read_coord(ctx.servers[i]);
+    log->info(" {}: its agent does not answer; starting its SQL thread to execute its relay log "
+              "up to {}..", ctx.label(i), read.str());
+    auto& session = *ctx.sessions.at(i);
+    if (auto r = run_sql_thread_to(session, read, std::chrono::seconds(60)); !r) {
+        return tl::unexpected(r.error());
+    }
+    auto end = own_binlog_end(session);
+    if (!end) {
+        return tl::unexpected(end.error());
+    }
+    ApplyOutcome out;
+    out.binlog = end->binlog;
+    out.gtid_binlog_pos = end->gtid;
+    out.master_reached = read;
+    return out;
+}
+
+/// Brings host `i` level with the latest as Phase 3.3 planned: its own relay log, then each
+/// planned segment, then the dead master's saved events, as one stream (MHA's generate +
+/// apply); or its own SQL thread when its agent is down.
 Result<ApplyOutcome> level_up(FailoverContext& ctx, std::size_t i) {
     auto log = log::get("failover");
-    std::vector<std::string> segments;
-    const auto latest = ctx.latest.front();
-    auto need = read_coord(ctx.servers[i]);
-    if (need != read_coord(ctx.servers[latest])) {
-        auto diff = ctx.work_file("relay_from_read_to_latest", i);
-        auto bytes = ctx.agents.relay_diff(ctx.cfg(latest), need, diff);
-        if (!bytes) {
-            return tl::unexpected(bytes.error().wrap("generating the diff from " + ctx.label(latest)));
-        }
-        log->info(" {}: {} bytes of relay-log diff from {} (from {}).", ctx.label(i), *bytes,
-                  ctx.label(latest), need.str());
-        segments.push_back(diff);
-    } else {
+    const auto& plan = ctx.plans.at(i);
+    if (plan.method == LevelMethod::OwnSqlThread) {
+        return level_with_own_sql_thread(ctx, i);
+    }
+    if (plan.method != LevelMethod::Apply) {
+        return make_error(ErrorCode::FailedPrecondition, "cannot be levelled: " + plan.why);
+    }
+    if (plan.segments.empty()) {
         log->info(" {}: this server has all relay logs. No need to generate diff files from the "
                   "latest slave.", ctx.label(i));
     }
-    if (!ctx.saved_binlog.empty()) {
+    std::vector<std::string> segments;
+    auto cleanup = [&segments, &ctx] {
+        for (const auto& s : segments) {
+            if (s != ctx.saved_binlog) {
+                std::remove(s.c_str());
+            }
+        }
+    };
+    for (const auto& seg : plan.segments) {
+        auto file = fetch_segment(ctx, i, seg);
+        if (!file) {
+            cleanup();
+            return tl::unexpected(file.error());
+        }
+        if (!file->empty()) {
+            segments.push_back(*file);
+        }
+    }
+    if (plan.with_saved) {
         segments.push_back(ctx.saved_binlog);
     }
     auto applied = apply_segments(ctx, i, segments);
-    for (const auto& s : segments) {
-        if (s != ctx.saved_binlog) {
-            std::remove(s.c_str());
-        }
-    }
+    cleanup();
     return applied;
 }
 
@@ -149,8 +207,11 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         work[i] = std::async(std::launch::async, [&ctx, i, source] {
             auto log = log::get("failover");
             log->info("-- Slave recovery on host {} started.", ctx.label(i));
-            auto applied = level_up(ctx, i);
-            if (!applied) {
+            const auto& plan = ctx.plans.at(i);
+            if (plan.method == LevelMethod::GtidReplication) {
+                log->info(" {}: {}: nothing applied, it fetches what it lacks from the new "
+                          "master by GTID.", ctx.label(i), plan.why);
+            } else if (auto applied = level_up(ctx, i); !applied) {
                 return ReplicaOutcome{false, "Applying logs failed: " + applied.error().message};
             }
             if (ctx.options.skip_change_master) {
@@ -181,10 +242,11 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         // one that was already unusable at the start is simply not part of the failover.
         bool lacking = std::find(ctx.lacking_relay_logs.begin(), ctx.lacking_relay_logs.end(),
                                  i) != ctx.lacking_relay_logs.end();
+        const auto why = ctx.plans.contains(i) ? ctx.plans.at(i).why : std::string();
         if (lacking) {
-            ctx.outcomes[i] = ReplicaOutcome{false, "not recovered: not enough relay logs"};
+            ctx.outcomes[i] = ReplicaOutcome{false, "not recovered: " + why};
         }
-        ctx.report.push_back(ctx.label(i) + (lacking ? ": not recovered (its relay logs are gone)"
+        ctx.report.push_back(ctx.label(i) + (lacking ? ": not recovered (" + why + ")"
                                                      : ": not recovered (ignore_fail=1, it was "
                                                        "unusable at the start)"));
     }

@@ -106,6 +106,63 @@ Result<void> repoint_replica(mysql::Session& session, const NewSource& source,
     }
 }
 
+Result<OwnBinlogEnd> own_binlog_end(mysql::Session& session) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    auto status = session.query(dialect->show_binlog_status());
+    if (!status || status->empty()) {
+        return make_error(ErrorCode::Unavailable,
+                          "SHOW MASTER STATUS: " + (status ? "no row (log-bin off?)"
+                                                           : status.error().message));
+    }
+    OwnBinlogEnd out;
+    out.binlog = {status->value(0, "File"), std::stoull(status->value(0, "Position", "0"))};
+    auto gtid = session.query(dialect->version().is_mariadb() ? "SELECT @@GLOBAL.gtid_binlog_pos AS g"
+                                                    : "SELECT @@GLOBAL.gtid_executed AS g");
+    if (gtid && !gtid->empty()) {
+        out.gtid = gtid->value(0, "g");
+    }
+    return out;
+}
+
+Result<void> run_sql_thread_to(mysql::Session& session, const BinlogCoord& read,
+                               std::chrono::milliseconds silence) {
+    auto dialect = dialect_of(session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    if (auto r = session.execute(dialect->start_replica(mysql::ReplicaThreads::Sql)); !r) {
+        return r;
+    }
+    BinlogCoord last;
+    auto moved = std::chrono::steady_clock::now();
+    while (true) {
+        auto s = replica_status(session, *dialect);
+        if (!s) {
+            return tl::unexpected(s.error());
+        }
+        const BinlogCoord exec{s->relay_master_log_file, s->exec_master_log_pos};
+        if (exec >= read) {
+            return {};
+        }
+        if (s->last_sql_errno != 0 || !s->sql_running()) {
+            return make_error(ErrorCode::Aborted, "the SQL thread stopped at " + exec.str() +
+                                                      ": " + s->last_sql_error);
+        }
+        if (exec != last) {
+            last = exec;
+            moved = std::chrono::steady_clock::now();
+        } else if (std::chrono::steady_clock::now() - moved > silence) {
+            return make_error(ErrorCode::DeadlineExceeded,
+                              "the SQL thread made no progress at " + exec.str() + " (read " +
+                                  read.str() + "): its relay log may end inside a transaction");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
 Result<void> set_read_only(mysql::Session& session, bool on) {
     auto dialect = dialect_of(session);
     if (!dialect) {

@@ -37,6 +37,21 @@ struct NewSource {
 Result<void> repoint_replica(mysql::Session& session, const NewSource& source,
                              std::chrono::milliseconds timeout);
 
+/// Where a server's own binlog ends (SHOW MASTER STATUS) and, on MariaDB, @@gtid_binlog_pos
+/// (MySQL: @@gtid_executed).
+struct OwnBinlogEnd {
+    BinlogCoord binlog;
+    std::string gtid;
+};
+Result<OwnBinlogEnd> own_binlog_end(mysql::Session& session);
+
+/// For a replica whose agent is down: STARTs its SQL thread (the IO thread stays stopped)
+/// and waits until it executed everything its IO thread read (Exec_Master_Log_Pos reaches
+/// `read`). No fixed time limit: errors when the SQL thread fails, stops, or makes no
+/// progress for `silence` (a relay log that ends inside a transaction never reaches `read`).
+Result<void> run_sql_thread_to(mysql::Session& session, const BinlogCoord& read,
+                               std::chrono::milliseconds silence);
+
 /// SET GLOBAL read_only (and super_read_only where it exists when turning it on).
 Result<void> set_read_only(mysql::Session& session, bool on);
 

@@ -1,0 +1,162 @@
+// Phase 3.3: Determining New Master Phase. First where the events each replica lacks
+// survive — every latest replica's relay logs, the dead master's binlog, other replicas'
+// relay logs (MHA asks only for "the latest slave that has all relay logs for recovering
+// other slaves") — then the new master among the replicas that can be levelled.
+#include <algorithm>
+#include <future>
+
+#include "common/log/log.hpp"
+#include "manager/failover/failover_context.hpp"
+
+namespace mha::manager {
+namespace {
+
+/// Asks every replica whose agent answers whether its relay logs hold the events after each
+/// read position it is ahead of (GET /v1/relay-logs/position), in parallel per source.
+void ask_relay_logs(FailoverContext& ctx, SourceFacts& f) {
+    auto log = log::get("failover");
+    std::set<BinlogCoord> positions;
+    for (const auto& [i, read] : f.read) {
+        positions.insert(read);
+    }
+    std::map<std::size_t, std::future<std::vector<BinlogCoord>>> asked;
+    for (const auto& [s, read] : f.read) {
+        if (!f.agent_up.contains(s)) {
+            continue;
+        }
+        asked[s] = std::async(std::launch::async, [&ctx, s, end = read, positions] {
+            std::vector<BinlogCoord> held;
+            for (const auto& p : positions) {
+                if (p >= end) {
+                    break;
+                }
+                if (auto r = ctx.agents.relay_position(ctx.cfg(s), p); r) {
+                    held.push_back(p);
+                } else {
+                    log::get("failover")->info(" {} does not hold the events after {}: {}",
+                                               ctx.label(s), p.str(), r.error().message);
+                }
+            }
+            return held;
+        });
+    }
+    for (auto& [s, fut] : asked) {
+        for (const auto& p : fut.get()) {
+            f.holds.insert({s, p});
+        }
+    }
+}
+
+SourceFacts gather_sources(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    SourceFacts f;
+    f.gtid = is_gtid(ctx.coords);
+    f.saved_events = !ctx.saved_binlog.empty();
+    for (auto i : ctx.replicas) {
+        f.read[i] = read_coord(ctx.servers[i]);
+        if (ctx.agent_up.contains(i)) {
+            f.agent_up.insert(i);
+        }
+    }
+    if (ctx.dead_binlog_readable) {
+        if (auto files = ctx.agents.binlog_files(ctx.cfg(ctx.dead)); files) {
+            f.master = ctx.dead;
+            f.master_binlogs.insert(files->begin(), files->end());
+        } else {
+            log->warn("Listing the dead master's binlogs failed: {}", files.error().message);
+        }
+    }
+    ask_relay_logs(ctx, f);
+    return f;
+}
+
+/// Plans every replica; those that cannot be levelled are left out and named (MHA counts
+/// them as failed recoveries: exit 10).
+void plan_replicas(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    auto name = [&ctx](std::size_t i) { return ctx.label(i); };
+    for (auto i : ctx.replicas) {
+        auto plan = plan_level(ctx.sources, i, false);
+        if (plan.method == LevelMethod::None) {
+            log->warn("{} cannot be recovered: {}. It is left out.", ctx.label(i), plan.why);
+            ctx.lacking_relay_logs.push_back(i);
+        } else if (plan.method == LevelMethod::GtidReplication) {
+            log->info(" {}: {}; it will fetch what it lacks from the new master by GTID.",
+                      ctx.label(i), plan.why);
+        } else if (plan.method == LevelMethod::OwnSqlThread) {
+            log->info(" {}: its agent does not answer, but its relay log holds everything: its "
+                      "own SQL thread will execute it.", ctx.label(i));
+        } else if (!plan.segments.empty() || plan.with_saved) {
+            const auto text = describe_plan(ctx.sources, plan, name);
+            log->info(" {}: {}.", ctx.label(i), text);
+            ctx.report.push_back(ctx.label(i) + " lacked events: " + text + ".");
+        }
+        ctx.plans[i] = std::move(plan);
+    }
+    for (auto i : ctx.lacking_relay_logs) {
+        std::erase(ctx.replicas, i);
+        ctx.dropped.push_back(i);
+    }
+}
+
+/// Replicas that cannot be levelled as the new master (a plan that holds every event).
+std::vector<std::size_t> not_promotable(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    std::vector<std::size_t> out;
+    for (auto i : ctx.replicas) {
+        auto plan = plan_level(ctx.sources, i, true);
+        if (plan.method == LevelMethod::None) {
+            log->info(" {} cannot be the new master: {}.", ctx.label(i), plan.why);
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+PhaseResult phase_select_new_master(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    log->info("* Phase 3.3: Determining New Master Phase..");
+    const auto latest = ctx.latest.front();
+    if (read_coord(ctx.servers[latest]) == read_coord(ctx.servers[ctx.oldest.front()])) {
+        log->info("All slaves received relay logs to the same position. No need to resync each "
+                  "other.");
+    } else {
+        log->info("Finding the hosts that hold the relay logs and binlogs for recovering other "
+                  "slaves..");
+    }
+    ctx.sources = gather_sources(ctx);
+    plan_replicas(ctx);
+    SelectionInput in;
+    in.config = &ctx.config;
+    in.servers = &ctx.servers;
+    in.replicas = ctx.replicas;
+    in.latest = ctx.latest;
+    std::erase_if(in.latest, [&ctx](std::size_t i) {
+        return std::find(ctx.replicas.begin(), ctx.replicas.end(), i) == ctx.replicas.end();
+    });
+    in.no_master = not_promotable(ctx);
+    in.no_master.insert(in.no_master.end(), ctx.errant.begin(), ctx.errant.end());
+    in.new_master_host = ctx.options.new_master_host;
+    in.new_master_port = ctx.options.new_master_port;
+    in.check_repl_delay = ctx.cfg(latest).check_repl_delay;
+    Result<std::size_t> chosen = make_error(ErrorCode::NotFound, "no slave is left");
+    if (!in.replicas.empty()) {
+        chosen = select_new_master(in);
+    }
+    if (!chosen) {
+        return make_error(ErrorCode::FailedPrecondition,
+                          "None of the latest slaves has enough relay logs for recovery, and no "
+                          "reachable host holds the events the new master needs (" +
+                              chosen.error().message + ").");
+    }
+    ctx.new_master = *chosen;
+    ctx.plans[*chosen] = plan_level(ctx.sources, *chosen, true);
+    log->info("New master is {}", ctx.label(*chosen));
+    log->info("Starting master failover..");
+    ctx.report.push_back("Selected " + ctx.label(*chosen) + " as a new master.");
+    return Phase::RecoverNewMaster;
+}
+
+}  // namespace mha::manager
