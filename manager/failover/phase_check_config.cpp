@@ -61,7 +61,19 @@ void read_servers(FailoverContext& ctx) {
     }
 }
 
+/// The configured server (not the dead master) that `s` replicates from, if any.
+std::optional<std::size_t> intermediate_source(const FailoverContext& ctx, const ServerState& s) {
+    for (std::size_t j = 0; j < ctx.config.servers.size(); ++j) {
+        if (j != ctx.dead && replicates_from(s, ctx.cfg(j))) {
+            return j;
+        }
+    }
+    return std::nullopt;
+}
+
 /// Keeps the replicas that will be recovered; ignore_fail ones that are unusable are dropped.
+/// With multi_tier_slave=1, a replica of another replica is not part of the failover (MHA:
+/// "unmanaged"): it keeps replicating from its intermediate master, which is recovered.
 Result<void> choose_replicas(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
@@ -76,6 +88,14 @@ Result<void> choose_replicas(FailoverContext& ctx) {
         } else if (!s.replica) {
             problem = "is alive, but does not work as a slave";
         } else if (!replicates_from(s, dead)) {
+            if (auto via = intermediate_source(ctx, s); via && ctx.cfg(0).multi_tier_slave) {
+                log->info("Slave {} replicates from {}, not from the dead master: unmanaged "
+                          "(multi_tier_slave=1), it keeps replicating from there.",
+                          ctx.label(i), ctx.label(*via));
+                ctx.report.push_back(ctx.label(i) + ": left replicating from " +
+                                     ctx.label(*via) + " (multi_tier_slave=1).");
+                continue;
+            }
             problem = "does not replicate from dead master " + dead.hostname;
         } else if (!s.replica->sql_running() && s.replica->last_sql_errno != 0) {
             problem = "has a failed SQL thread: " + s.replica->last_sql_error;

@@ -34,6 +34,15 @@ def kill_host(box, host):
     print(f"sandbox: killed host {host.address} (mysqld, agent, proxies)")
 
 
+def kill_agent(box, host):
+    """The agent alone dies (crashed, or being upgraded): mysqld goes on. start-host brings
+    it back."""
+    if not agents.running(box, host):
+        raise RuntimeError(f"{host.address}: the agent is not running")
+    agents.stop(box, host, signal.SIGKILL)
+    print(f"sandbox: killed the agent of {host.address}")
+
+
 def start_host(box, host, timeout=30.0):
     """Brings a killed host back: proxies, mysqld, agent."""
     servers.start_proxies(box, host)
