@@ -137,6 +137,32 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
     return Phase::RecoverReplicas;
 }
 
+/// Phase 4 for one replica: level it as planned, then CHANGE MASTER to the new master.
+ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSource& source) {
+    auto log = log::get("failover");
+    log->info("-- Slave recovery on host {} started.", ctx.label(i));
+    const auto& plan = ctx.plans.at(i);
+    std::string levelled = "OK: Applying all logs succeeded.";
+    if (plan.method == LevelMethod::GtidReplication) {
+        log->info(" {}: {}: nothing applied, it fetches what it lacks from the new master by "
+                  "GTID.", ctx.label(i), plan.why);
+        levelled = "OK: nothing applied (" + plan.why + "): it fetches what it lacks by GTID.";
+    } else if (auto applied = level_up(ctx, i); !applied) {
+        return ReplicaOutcome{false, "Applying logs failed: " + applied.error().message};
+    } else if (plan.method == LevelMethod::OwnSqlThread) {
+        levelled = "OK: its own SQL thread executed its relay log (its agent does not answer).";
+    }
+    if (ctx.options.skip_change_master) {
+        return ReplicaOutcome{true, levelled + " Skipped CHANGE MASTER (--skip_change_master)."};
+    }
+    auto started = repoint_replica(*ctx.sessions.at(i), source, std::chrono::seconds(30));
+    if (!started) {
+        return ReplicaOutcome{false, "Starting replication failed: " + started.error().message};
+    }
+    return ReplicaOutcome{true, levelled + " Slave started, replicating from " +
+                                    ctx.label(*ctx.new_master)};
+}
+
 }  // namespace
 
 PhaseResult phase_recover_new_master(FailoverContext& ctx) {
@@ -204,28 +230,8 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         }
         source.user = ctx.cfg(i).repl_user.value_or(ctx.servers[i].replica->master_user);
         source.password = ctx.cfg(i).repl_password;
-        work[i] = std::async(std::launch::async, [&ctx, i, source] {
-            auto log = log::get("failover");
-            log->info("-- Slave recovery on host {} started.", ctx.label(i));
-            const auto& plan = ctx.plans.at(i);
-            if (plan.method == LevelMethod::GtidReplication) {
-                log->info(" {}: {}: nothing applied, it fetches what it lacks from the new "
-                          "master by GTID.", ctx.label(i), plan.why);
-            } else if (auto applied = level_up(ctx, i); !applied) {
-                return ReplicaOutcome{false, "Applying logs failed: " + applied.error().message};
-            }
-            if (ctx.options.skip_change_master) {
-                return ReplicaOutcome{true, "OK: Applying all logs succeeded. Skipped CHANGE "
-                                            "MASTER (--skip_change_master)."};
-            }
-            auto started = repoint_replica(*ctx.sessions.at(i), source, std::chrono::seconds(30));
-            if (!started) {
-                return ReplicaOutcome{false, "Starting replication failed: " +
-                                                 started.error().message};
-            }
-            return ReplicaOutcome{true, "OK: Applying all logs succeeded. Slave started, "
-                                        "replicating from " + ctx.label(*ctx.new_master)};
-        });
+        work[i] = std::async(std::launch::async,
+                             [&ctx, i, source] { return recover_replica(ctx, i, source); });
     }
     for (auto& [i, f] : work) {
         ctx.outcomes[i] = f.get();

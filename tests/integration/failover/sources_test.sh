@@ -10,6 +10,9 @@
 #   SCENARIO=agent_latest|agent_behind|agent_candidate   4 nodes at three positions: host3's IO
 #                     thread stopped first (oldest), host2's (candidate_master) next, host4 latest;
 #                     then one agent is killed (host4's, host3's or host2's) before the master.
+#   SCENARIO=agent_candidate_latest   host3, then host4 stop reading; host2 (candidate_master)
+#                     is the latest and its agent dies: it is promoted all the same, its own SQL
+#                     thread executing its relay log; the others get the dead master's binlog.
 #                     A replica whose agent is down is levelled by its own SQL thread when it
 #                     lacks nothing, repointed by GTID, or (file/position, lacking events) left
 #                     out and named: exit 10.
@@ -72,25 +75,27 @@ keeper | master)
         sandbox_fail "setup: host2 did not purge its first relay logs: $(relay_files 2)" ;; esac
     ;;
 agent_*)
-    step "load starts; host3, then host2 stop reading: three positions"
+    middle=2
+    [ "$scenario" = agent_candidate_latest ] && middle=4
+    step "load starts; host3, then host$middle stop reading: three positions"
     "$SANDBOX_LOAD" --dir "$D" --rate 150 --seconds 12 --acked "$D/acked" >"$D/load.out" 2>&1 &
     load=$!
     sandbox_bg $load
     sleep 2
     sandbox_cmd stop-replica --dir "$D" 3 --io
     sleep 1.5
-    sandbox_cmd stop-replica --dir "$D" 2 --io
+    sandbox_cmd stop-replica --dir "$D" "$middle" --io
     sleep 1.5
     case "$scenario" in
         agent_latest) down=4 ;;
         agent_behind) down=3 ;;
-        agent_candidate) down=2 ;;
+        agent_candidate | agent_candidate_latest) down=2 ;;
     esac
     step "host$down's agent dies"
     sandbox_cmd kill-agent --dir "$D" "$down"
     sleep 1
     # File/position: a replica lacking events it cannot apply without its agent is left out.
-    if [ "$gtid" = 0 ] && [ "$down" != 4 ]; then expect_rc=10; fi
+    if [ "$gtid" = 0 ] && [ "$down" = "$middle" -o "$down" = 3 ]; then expect_rc=10; fi
     ;;
 *) sandbox_fail "unknown SCENARIO $scenario" ;;
 esac
@@ -120,7 +125,22 @@ master)
         || { cat "$LOG"; sandbox_fail "the report does not say where host5's events were"; }
     ;;
 agent_latest)
-    grep -q "$(addr 4).*its own SQL thread" "$LOG" || { cat "$LOG"; sandbox_fail "host4 was not levelled by its SQL thread"; }
+    if [ "$gtid" = 1 ]; then
+        grep -q "$(addr 4).*fetches what it lacks from the new master by GTID" "$LOG" \
+            || { cat "$LOG"; sandbox_fail "host4 was not repointed by GTID"; }
+    else
+        grep -q "$(addr 4).*its own SQL thread executed its relay log" "$LOG" \
+            || { cat "$LOG"; sandbox_fail "host4 was not levelled by its SQL thread"; }
+    fi
+    ;;
+agent_candidate_latest)
+    grep -q "$(addr 2).*its agent does not answer; starting its SQL thread" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "host2 was not levelled by its SQL thread"; }
+    [ "$new_master" = "$(addr 2)" ] || sandbox_fail "new master $new_master, expected the latest candidate host2"
+    for h in 3 4; do
+        grep -q "$(addr $h).*bytes of binlog events from $(addr 1)" "$LOG" \
+            || { cat "$LOG"; sandbox_fail "host$h was not served from the dead master's binlog"; }
+    done
     ;;
 agent_behind | agent_candidate)
     if [ "$gtid" = 1 ]; then
