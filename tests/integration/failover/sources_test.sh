@@ -169,4 +169,5 @@ if [ "$expect_rc" = 0 ]; then
         fi
     done
 fi
+[ -z "${KEEP_LOG:-}" ] || cp "$LOG" "$KEEP_LOG"  # for a look at a passing run
 echo PASS
