@@ -23,6 +23,26 @@ std::string positioning(Coordinates c) {
 
 /// What host `i` would apply before it takes writes or replicates again.
 std::string apply_text(const FailoverContext& ctx, std::size_t i) {
+    if (auto plan = ctx.plans.find(i); plan != ctx.plans.end()) {
+        auto name = [&ctx](std::size_t h) { return ctx.label(h); };
+        switch (plan->second.method) {
+            case LevelMethod::OwnSqlThread:
+                return "its agent does not answer: its own SQL thread executes its relay log";
+            case LevelMethod::GtidReplication:
+                return plan->second.why + ": nothing applied, it fetches what it lacks from the "
+                                          "new master by GTID";
+            case LevelMethod::None:
+                return "not recovered: " + plan->second.why;
+            case LevelMethod::Apply: {
+                const auto& p = plan->second;
+                return "apply its own unexecuted relay log" +
+                       (p.segments.empty() && !p.with_saved
+                            ? std::string()
+                            : ", then " + describe_plan(ctx.sources, p, name)) +
+                       ", as one stream through its agent (POST /v1/apply)";
+            }
+        }
+    }
     std::string text = "apply its own unexecuted relay log";
     const bool latest = std::find(ctx.latest.begin(), ctx.latest.end(), i) != ctx.latest.end();
     if (!latest && !ctx.latest.empty()) {

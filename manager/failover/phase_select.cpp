@@ -58,7 +58,11 @@ SourceFacts gather_sources(FailoverContext& ctx) {
             f.agent_up.insert(i);
         }
     }
-    if (ctx.dead_binlog_readable) {
+    // A dry run saves nothing: its plan counts on the dead master's agent when it answers.
+    const bool master = ctx.dead_binlog_readable ||
+                        (ctx.options.dry_run && !ctx.options.skip_save_master_binlog &&
+                         ctx.agents.reachable(ctx.cfg(ctx.dead)));
+    if (master) {
         if (auto files = ctx.agents.binlog_files(ctx.cfg(ctx.dead)); files) {
             f.master = ctx.dead;
             f.master_binlogs.insert(files->begin(), files->end());

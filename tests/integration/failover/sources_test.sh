@@ -95,7 +95,7 @@ agent_*)
     sandbox_cmd kill-agent --dir "$D" "$down"
     sleep 1
     # File/position: a replica lacking events it cannot apply without its agent is left out.
-    if [ "$gtid" = 0 ] && [ "$down" = "$middle" -o "$down" = 3 ]; then expect_rc=10; fi
+    if [ "$gtid" = 0 ] && { [ "$down" = "$middle" ] || [ "$down" = 3 ]; }; then expect_rc=10; fi
     ;;
 *) sandbox_fail "unknown SCENARIO $scenario" ;;
 esac
