@@ -61,6 +61,8 @@ struct FailoverContext {
     std::set<std::size_t> agent_up;     ///< replicas whose agent answered (Phase 3.1)
     SourceFacts sources;                ///< where the missing events are (Phase 3.3)
     std::map<std::size_t, LevelPlan> plans;  ///< how each replica is levelled (Phase 3.3)
+    BinlogCoord saved_from;              ///< where the saved dead master's events start
+    std::vector<std::size_t> lost;       ///< replicas that died during the failover (issue 26)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

@@ -2,6 +2,7 @@
 #include "common/config/conf_edit.hpp"
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
@@ -9,6 +10,9 @@ namespace mha::manager {
 PhaseResult phase_cleanup(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto nm = *ctx.new_master;
+    if (auto checked = check_final_state(ctx); !checked) {
+        return tl::unexpected(checked.error());
+    }
     bool all_ok = true;
     for (const auto& [i, o] : ctx.outcomes) {
         all_ok = all_ok && o.ok;

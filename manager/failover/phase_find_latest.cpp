@@ -4,6 +4,7 @@
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
+#include "manager/failover/lost_hosts.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
@@ -37,10 +38,17 @@ PhaseResult phase_find_latest(FailoverContext& ctx) {
     log->info("* Phase 3: Master Recovery Phase..");
     log->info("* Phase 3.1: Getting Latest Slaves Phase..");
     // Re-read: the IO threads have stopped, so the read positions are final.
-    for (auto i : ctx.replicas) {
+    for (auto i : std::vector<std::size_t>(ctx.replicas)) {
         if (auto r = read_server_state(*ctx.sessions[i], ctx.servers[i]); !r) {
-            return tl::unexpected(r.error().wrap(ctx.label(i)));
+            if (server_answers(ctx, i)) {
+                return tl::unexpected(r.error().wrap(ctx.label(i)));
+            }
+            lose_replica(ctx, i, "Phase 3.1", r.error().message);
         }
+    }
+    if (ctx.replicas.empty()) {
+        return make_error(ErrorCode::FailedPrecondition,
+                          "There is no alive slave. We can't do failover");
     }
     check_replica_agents(ctx);
     if (is_gtid(ctx.coords)) {
@@ -95,6 +103,7 @@ PhaseResult phase_save_master_binlog(FailoverContext& ctx) {
         return Phase::SelectNewMaster;
     }
     ctx.saved_binlog = out;
+    ctx.saved_from = from;
     log->info("Saved {} bytes of the dead master's binlog events to {}.", *saved, out);
     ctx.report.push_back("Saved " + std::to_string(*saved) +
                          " bytes of binlog events from the dead master " + ctx.label(ctx.dead));

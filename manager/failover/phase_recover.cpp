@@ -8,6 +8,7 @@
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/hooks_calls.hpp"
+#include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
@@ -103,6 +104,23 @@ Result<ApplyOutcome> level_up(FailoverContext& ctx, std::size_t i) {
     return applied;
 }
 
+/// The chosen new master died before it took writes (issue 26): it is left out and Phase 3.3
+/// chooses again among the survivors, with the same sources.
+PhaseResult replan_without(FailoverContext& ctx, std::size_t nm, const std::string& where,
+                           const Error& error) {
+    if (server_answers(ctx, nm)) {
+        return tl::unexpected(error.wrap("recovering the new master " + ctx.label(nm)));
+    }
+    lose_replica(ctx, nm, where, error.message);
+    ctx.new_master.reset();
+    ctx.new_master_coord = {};
+    ctx.new_master_gtid.clear();
+    ctx.plans.clear();
+    log::get("failover")->warn("The new master {} is gone before it took writes: choosing a new "
+                               "master again among the survivors.", ctx.label(nm));
+    return Phase::SelectNewMaster;
+}
+
 PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
@@ -128,7 +146,7 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
     } else {
         log->info("Setting read_only=0 on {}..", ctx.label(nm));
         if (auto r = set_read_only(*ctx.sessions[nm], false); !r) {
-            return tl::unexpected(r.error().wrap(ctx.label(nm)));
+            return replan_without(ctx, nm, "Phase 3.5, read_only=0", r.error());
         }
         log->info(" ok.");
     }
@@ -178,7 +196,7 @@ PhaseResult phase_recover_new_master(FailoverContext& ctx) {
     log->info("Starting recovery on {}..", ctx.label(nm));
     auto applied = level_up(ctx, nm);
     if (!applied) {
-        return tl::unexpected(applied.error().wrap("recovering the new master " + ctx.label(nm)));
+        return replan_without(ctx, nm, "Phase 3.5, applying logs", applied.error());
     }
     log->info(" All relay logs were successfully applied ({} events, {} transactions).",
               applied->events, applied->transactions);

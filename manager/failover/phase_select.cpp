@@ -7,6 +7,7 @@
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/gtid_selection.hpp"
 
 namespace mha::manager {
 namespace {
@@ -52,6 +53,7 @@ SourceFacts gather_sources(FailoverContext& ctx) {
     SourceFacts f;
     f.gtid = is_gtid(ctx.coords);
     f.saved_events = !ctx.saved_binlog.empty();
+    f.saved_from = ctx.saved_from;
     for (auto i : ctx.replicas) {
         f.read[i] = read_coord(ctx.servers[i]);
         if (ctx.agent_up.contains(i)) {
@@ -117,11 +119,36 @@ std::vector<std::size_t> not_promotable(FailoverContext& ctx) {
     return out;
 }
 
+Result<void> order_survivors(FailoverContext& ctx) {
+    if (!is_gtid(ctx.coords)) {
+        ctx.latest = latest_replicas(ctx.servers, ctx.replicas);
+        ctx.oldest = oldest_replicas(ctx.servers, ctx.replicas);
+        return {};
+    }
+    auto latest = latest_replicas_gtid(ctx.coords, ctx.servers, ctx.replicas);
+    auto oldest = oldest_replicas_gtid(ctx.coords, ctx.servers, ctx.replicas);
+    if (!latest || !oldest) {
+        return tl::unexpected(!latest ? latest.error() : oldest.error());
+    }
+    ctx.latest = *latest;
+    ctx.oldest = *oldest;
+    std::stable_sort(ctx.latest.begin(), ctx.latest.end(), [&ctx](std::size_t a, std::size_t b) {
+        return read_coord(ctx.servers[a]) > read_coord(ctx.servers[b]);
+    });
+    return {};
+}
+
 }  // namespace
 
 PhaseResult phase_select_new_master(FailoverContext& ctx) {
     auto log = log::get("failover");
     log->info("* Phase 3.3: Determining New Master Phase..");
+    if (ctx.latest.empty() || ctx.oldest.empty()) {
+        // The latest (or oldest) replicas died since Phase 3.1: the order among survivors.
+        if (auto r = order_survivors(ctx); !r) {
+            return tl::unexpected(r.error());
+        }
+    }
     const auto latest = ctx.latest.front();
     if (read_coord(ctx.servers[latest]) == read_coord(ctx.servers[ctx.oldest.front()])) {
         log->info("All slaves received relay logs to the same position. No need to resync each "

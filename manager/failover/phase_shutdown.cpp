@@ -6,6 +6,7 @@
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/hooks_calls.hpp"
+#include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
@@ -24,8 +25,15 @@ PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
     ctx.dead_agent_up = ctx.agents.reachable(ctx.cfg(ctx.dead));
     for (auto& [i, f] : stops) {
         if (auto r = f.get(); !r) {
-            return tl::unexpected(r.error().wrap(ctx.label(i)));
+            if (server_answers(ctx, i)) {
+                return tl::unexpected(r.error().wrap(ctx.label(i)));
+            }
+            lose_replica(ctx, i, "Phase 2", r.error().message);
         }
+    }
+    if (ctx.replicas.empty()) {
+        return make_error(ErrorCode::FailedPrecondition,
+                          "There is no alive slave. We can't do failover");
     }
     log->info("Stopped the IO thread on {} slave(s).", ctx.replicas.size());
     return Phase::FenceOldMaster;

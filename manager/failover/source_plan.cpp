@@ -59,6 +59,12 @@ Chain chain_from(const SourceFacts& f, std::size_t target) {
         p = f.read.at(next->host);  // strictly further: the loop ends
     }
     c.complete = true;
+    // A latest replica died after the dead master's events were saved from its position: the
+    // survivors end before them, and only the dead master's binlog bridges the gap.
+    if (f.saved_events && p < f.saved_from && f.master && f.master_binlogs.contains(p.file)) {
+        c.segments.push_back(SourceSegment{*f.master, true, p});
+        c.ends_at_master = true;
+    }
     return c;
 }
 
@@ -88,7 +94,10 @@ LevelPlan plan_level(const SourceFacts& facts, std::size_t target, bool as_new_m
         plan.method = gtid_fallback ? LevelMethod::GtidReplication : LevelMethod::None;
         return plan;
     }
-    const bool with_saved = facts.saved_events && !chain.ends_at_master;
+    // The saved events follow only what ends where they start: a latest replica that died
+    // meanwhile leaves a gap that only the dead master's binlog (a chain ending there) fills.
+    const bool with_saved = facts.saved_events && !chain.ends_at_master &&
+                            latest_read(facts) == facts.saved_from;
     if (agent) {
         plan.method = LevelMethod::Apply;
         plan.segments = std::move(chain.segments);

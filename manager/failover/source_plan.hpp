@@ -23,6 +23,7 @@ struct SourceFacts {
     std::optional<std::size_t> master;        ///< the dead master, when its agent serves its binlog
     std::set<std::string> master_binlogs;     ///< its binlog files (GET /v1/binlogs)
     bool saved_events = false;  ///< the dead master had events past the latest read position
+    BinlogCoord saved_from;     ///< ... saved from there (they follow only a chain that reaches it)
     bool gtid = false;          ///< GTID coordinates: replication from the new master fills gaps
 };
 

@@ -39,6 +39,7 @@ TEST_CASE("plan_level: the latest replica's relay log serves when it holds the p
     }
     SECTION("saved events of the dead master follow") {
         f.saved_events = true;
+        f.saved_from = kC;
         CHECK(plan_level(f, 3, false).with_saved);
         CHECK(plan_level(f, 1, true).with_saved);
     }
@@ -62,6 +63,7 @@ TEST_CASE("plan_level: the dead master's binlog serves when no latest relay log 
     f.master = 0;
     f.master_binlogs = {"mysql-bin.000001", "mysql-bin.000002"};
     f.saved_events = true;
+    f.saved_from = kC;
     auto p = plan_level(f, 3, false);
     CHECK(p.method == LevelMethod::Apply);
     REQUIRE(p.segments.size() == 1);
@@ -126,6 +128,7 @@ TEST_CASE("plan_level: a replica whose agent is down", "[failover]") {
     }
     SECTION("the latest, but the dead master had more: only other hosts can take them") {
         f.saved_events = true;
+        f.saved_from = kC;
         CHECK(plan_level(f, 1, true).method == LevelMethod::None);
         CHECK(plan_level(f, 4, true).method == LevelMethod::Apply);
     }
@@ -135,5 +138,31 @@ TEST_CASE("plan_level: a replica whose agent is down", "[failover]") {
         f.gtid = true;
         CHECK(plan_level(f, 3, false).method == LevelMethod::GtidReplication);
         CHECK(plan_level(f, 3, true).method == LevelMethod::None);
+    }
+}
+
+TEST_CASE("plan_level: the saved events follow only a chain that reaches where they start",
+          "[failover]") {
+    // host1 (the only latest, at kC) died after the dead master's events were saved from kC.
+    SourceFacts f;
+    f.read = {{2, kB}, {3, kA}};
+    f.agent_up = {2, 3};
+    f.holds = {{2, kA}};
+    f.saved_events = true;
+    f.saved_from = kC;
+    auto p = plan_level(f, 2, true);
+    CHECK(p.method == LevelMethod::Apply);
+    CHECK_FALSE(p.with_saved);  // kB..kC is on no survivor: never applied across the gap
+    SECTION("the dead master's binlog fills the gap") {
+        f.master = 0;
+        f.master_binlogs = {"mysql-bin.000002"};
+        auto q = plan_level(f, 2, true);
+        REQUIRE(q.segments.size() == 1);
+        CHECK(q.segments[0] == SourceSegment{0, true, kB});
+        CHECK_FALSE(q.with_saved);  // the binlog goes on to the dead master's end
+        auto r = plan_level(f, 3, false);
+        REQUIRE(r.segments.size() == 2);
+        CHECK(r.segments[0] == SourceSegment{2, false, kA});
+        CHECK(r.segments[1] == SourceSegment{0, true, kB});
     }
 }
