@@ -38,6 +38,7 @@ std::string_view phase_name(Phase phase);
 struct ReplicaOutcome {
     bool ok = false;
     std::string message;
+    bool levelled = false;  ///< it applied everything (a re-plan may still use it)
 };
 
 /// Everything the phases share. Indices refer to config.servers / servers.
@@ -63,6 +64,8 @@ struct FailoverContext {
     std::map<std::size_t, LevelPlan> plans;  ///< how each replica is levelled (Phase 3.3)
     BinlogCoord saved_from;              ///< where the saved dead master's events start
     std::vector<std::size_t> lost;       ///< replicas that died during the failover (issue 26)
+    std::string writable_since;          ///< when the new master was made writable
+    bool sources_ready = false;          ///< a re-plan set `sources` already (Phase 3.3 keeps them)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

@@ -3,6 +3,7 @@
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/lost_hosts.hpp"
+#include "manager/failover/sources_io.hpp"
 #include "manager/failover/replica_sql.hpp"
 
 namespace mha::manager {
@@ -11,6 +12,9 @@ PhaseResult phase_cleanup(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto nm = *ctx.new_master;
     if (auto checked = check_final_state(ctx); !checked) {
+        if (!server_answers(ctx, nm)) {
+            return replan_after_writes(ctx, nm, "Phase 5");
+        }
         return tl::unexpected(checked.error());
     }
     bool all_ok = true;

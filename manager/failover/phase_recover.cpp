@@ -2,6 +2,7 @@
 // other replica, in parallel, then CHANGE MASTER to the new master).
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <future>
 
 #include "common/log/log.hpp"
@@ -10,9 +11,19 @@
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
+#include "manager/failover/sources_io.hpp"
 
 namespace mha::manager {
 namespace {
+
+std::string now_text() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
 
 /// Fetches one planned segment for host `i` into a work file: a relay-log diff from another
 /// replica (MHA's generate), or the dead master's binlog from that position to its end.
@@ -148,6 +159,7 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
         if (auto r = set_read_only(*ctx.sessions[nm], false); !r) {
             return replan_without(ctx, nm, "Phase 3.5, read_only=0", r.error());
         }
+        ctx.writable_since = now_text();
         log->info(" ok.");
     }
     log->info("** Finished master recovery successfully.");
@@ -171,14 +183,18 @@ ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSou
         levelled = "OK: its own SQL thread executed its relay log (its agent does not answer).";
     }
     if (ctx.options.skip_change_master) {
-        return ReplicaOutcome{true, levelled + " Skipped CHANGE MASTER (--skip_change_master)."};
+        return ReplicaOutcome{true, levelled + " Skipped CHANGE MASTER (--skip_change_master).",
+                              true};
     }
     auto started = repoint_replica(*ctx.sessions.at(i), source, std::chrono::seconds(30));
     if (!started) {
-        return ReplicaOutcome{false, "Starting replication failed: " + started.error().message};
+        return ReplicaOutcome{false, "Starting replication failed: " + started.error().message,
+                              true};
     }
-    return ReplicaOutcome{true, levelled + " Slave started, replicating from " +
-                                    ctx.label(*ctx.new_master)};
+    return ReplicaOutcome{true,
+                          levelled + " Slave started, replicating from " +
+                              ctx.label(*ctx.new_master),
+                          true};
 }
 
 }  // namespace
@@ -261,7 +277,13 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         }
         ctx.report.push_back(ctx.label(i) + ": " + o.message);
     }
+    if (!server_answers(ctx, nm)) {
+        return replan_after_writes(ctx, nm, "Phase 4");
+    }
     for (auto i : ctx.dropped) {
+        if (ctx.outcomes.contains(i)) {
+            continue;  // named already (a re-plan left it out)
+        }
         // MHA: a replica that lacks the relay logs to be recovered counts as failed (exit 10);
         // one that was already unusable at the start is simply not part of the failover.
         bool lacking = std::find(ctx.lacking_relay_logs.begin(), ctx.lacking_relay_logs.end(),

@@ -4,13 +4,14 @@
 // other slaves") — then the new master among the replicas that can be levelled.
 #include <algorithm>
 #include <future>
+#include <utility>
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/gtid_selection.hpp"
+#include "manager/failover/sources_io.hpp"
 
 namespace mha::manager {
-namespace {
 
 /// Asks every replica whose agent answers whether its relay logs hold the events after each
 /// read position it is ahead of (GET /v1/relay-logs/position), in parallel per source.
@@ -47,6 +48,8 @@ void ask_relay_logs(FailoverContext& ctx, SourceFacts& f) {
         }
     }
 }
+
+namespace {
 
 SourceFacts gather_sources(FailoverContext& ctx) {
     auto log = log::get("failover");
@@ -157,7 +160,9 @@ PhaseResult phase_select_new_master(FailoverContext& ctx) {
         log->info("Finding the hosts that hold the relay logs and binlogs for recovering other "
                   "slaves..");
     }
-    ctx.sources = gather_sources(ctx);
+    if (!std::exchange(ctx.sources_ready, false)) {
+        ctx.sources = gather_sources(ctx);
+    }
     plan_replicas(ctx);
     SelectionInput in;
     in.config = &ctx.config;

@@ -1,0 +1,101 @@
+# Scenario (issue 26): a second failure during a failover. 4 nodes under an `app` write load,
+# host3's IO thread stopped (behind); the master's mysqld is SIGKILLed, and then the
+# candidate's (host2):
+#   SCENARIO=before   at the start of Phase 3 (by the master IP hook's --command=stop|stopssh,
+#                     which runs in Phase 2): host2 is left out and named, host4 is promoted.
+#   SCENARIO=after    right after it was made writable (read_only=0): it may have acknowledged
+#                     writes; the failover goes on from it as from a dead master, its binlog
+#                     read through its agent, and promotes host3 or host4.
+# A master among host3/host4 is writable, every acknowledged row (those host2 acknowledged
+# too) is on it and on the other survivor; exit 10 (a replica died); the report names both
+# dead hosts and the final new master, and says "succeeded" only for a writable one.
+# GTID=1: MariaDB GTID replication.
+set -euo pipefail
+source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
+
+base=${SANDBOX_BASE:-127.0.170.11}
+scenario=${SCENARIO:-before}
+gtid=${GTID:-0}
+sandbox_addresses "$base"
+
+gtid_flag=--no-gtid
+[ "$gtid" = 1 ] && gtid_flag=--gtid
+sandbox_start D --nodes 4 "$gtid_flag" --base-ip "$base" || sandbox_fail "sandbox up"
+source "$D/env"
+CONF=$D/app.cnf
+LOG=$D/manager/manager.log
+mkdir -p "$D/manager"
+
+if [ "$scenario" = before ]; then
+    cat >"$D/ip-hook" <<EOF
+#!/bin/bash
+case "\$*" in *--command=stop*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" 2 >>"$D/hook.out" 2>&1 ;; esac
+exit 0
+EOF
+    chmod +x "$D/ip-hook"
+    sed -i "s|^\[server default\]\$|[server default]\nmaster_ip_failover_script=$D/ip-hook|" "$CONF"
+fi
+
+step "manager starts watching; load starts; host3 falls behind"
+manager_start manager "$CONF"
+"$SANDBOX_LOAD" --dir "$D" --rate 150 --seconds 12 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load=$!
+sandbox_bg $load
+sleep 2
+sandbox_cmd stop-replica --dir "$D" 3 --io
+sleep 2
+
+if [ "$scenario" = after ]; then
+    # Kills host2's mysqld as soon as it is writable.
+    (
+        for _ in $(seq 1 3000); do
+            if [ "$(sandbox_sql "$D" 2 "SELECT @@read_only" 2>/dev/null)" = 0 ]; then
+                "$SANDBOX_TOOL" kill-mysqld --dir "$D" 2 >>"$D/watch.out" 2>&1
+                date +%T.%N >>"$D/watch.out"
+                exit 0
+            fi
+            sleep 0.01
+        done
+    ) &
+    watcher=$!
+    sandbox_bg $watcher
+fi
+
+step "the master's mysqld dies; then host2's ($scenario its promotion)"
+sandbox_cmd kill-mysqld --dir "$D" 1
+for _ in $(seq 1 900); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+kill -0 $manager 2>/dev/null && { cat "$LOG"; sandbox_fail "manager did not finish the failover in 90 s"; }
+rc=0
+wait $manager || rc=$?
+grep -q "killed mysqld of $(addr 2)" "$D/hook.out" "$D/watch.out" 2>/dev/null \
+    || { cat "$LOG"; sandbox_fail "setup: host2 was not killed during the failover"; }
+[ "$rc" = 10 ] || { cat "$LOG"; sandbox_fail "manager exit $rc, expected 10"; }
+new_master=$(grep -o "Master failover to [0-9.]*" "$LOG" | tail -1 | awk '{print $4}')
+echo "new master: $new_master"
+case "$new_master" in "$(addr 3)" | "$(addr 4)") ;; *) cat "$LOG"; sandbox_fail "new master '$new_master' is not a survivor" ;; esac
+[ "$(sandbox_sql "$D" $((${new_master##*.} - ${base##*.} + 1)) "SELECT @@read_only")" = 0 ] \
+    || sandbox_fail "the new master $new_master is read_only"
+report=$(sed -n '/----- Failover Report -----/,$p' "$LOG")
+echo "$report" | grep -q "$(addr 2).*died during the failover" || { cat "$LOG"; sandbox_fail "the report does not name host2 as dead"; }
+echo "$report" | grep -q "Master $(addr 1).* is down" || sandbox_fail "the report does not name the dead master"
+if echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
+    sandbox_fail "the report says the failover to the dead host2 succeeded"
+fi
+if [ "$scenario" = after ]; then
+    grep -q "Re-planning: the failover goes on from $(addr 2)" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "no re-plan after host2 died writable"; }
+    grep -q "Replan" "$D/manager/app.failover.journal" || sandbox_fail "the journal lacks the re-plan"
+fi
+
+step "load ends; verify finds nothing lost on the survivors"
+wait $load || true
+tail -2 "$D/load.out"
+"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1 || { cat "$LOG" "$D/verify.out"; sandbox_fail "verify"; }
+cat "$D/verify.out"
+for h in 3 4; do
+    if grep -q "$(addr $h) does not replicate from" "$D/verify.out"; then
+        sandbox_fail "host$h does not replicate from the new master"
+    fi
+done
+[ -z "${KEEP_LOG:-}" ] || cp "$LOG" "$KEEP_LOG"  # for a look at a passing run
+echo PASS
