@@ -6,7 +6,13 @@
 #   SCENARIO=after    right after it was made writable (read_only=0): it may have acknowledged
 #                     writes; the failover goes on from it as from a dead master, its binlog
 #                     read through its agent, and promotes host3 or host4.
-# A master among host3/host4 is writable, every acknowledged row (those host2 acknowledged
+#   SCENARIO=after_host  the same, but host2's whole host dies (mysqld and agent): the report
+#                     says that the writes it took while writable (from when to when) could not
+#                     be read; nothing acknowledged before its promotion is missing.
+#   SCENARIO=replica  host3 (a replica, not the candidate) dies before Phase 4 (by the IP
+#                     hook's --command=start): host2 is the new master, host3 is named as not
+#                     recovered (exit 10).
+# Otherwise a master among host3/host4 is writable, every acknowledged row (those host2 acknowledged
 # too) is on it and on the other survivor; exit 10 (a replica died); the report names both
 # dead hosts and the final new master, and says "succeeded" only for a writable one.
 # GTID=1: MariaDB GTID replication.
@@ -26,10 +32,12 @@ CONF=$D/app.cnf
 LOG=$D/manager/manager.log
 mkdir -p "$D/manager"
 
-if [ "$scenario" = before ]; then
+victim=2 when=stop
+[ "$scenario" = replica ] && victim=3 when=start
+if [ "$scenario" = before ] || [ "$scenario" = replica ]; then
     cat >"$D/ip-hook" <<EOF
 #!/bin/bash
-case "\$*" in *--command=stop*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" 2 >>"$D/hook.out" 2>&1 ;; esac
+case "\$*" in *--command=$when*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" $victim >>"$D/hook.out" 2>&1 ;; esac
 exit 0
 EOF
     chmod +x "$D/ip-hook"
@@ -45,12 +53,14 @@ sleep 2
 sandbox_cmd stop-replica --dir "$D" 3 --io
 sleep 2
 
-if [ "$scenario" = after ]; then
-    # Kills host2's mysqld as soon as it is writable.
+kill_cmd=kill-mysqld
+[ "$scenario" = after_host ] && kill_cmd=kill-host
+if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
+    # Kills host2's mysqld (or host) as soon as it is writable.
     (
         for _ in $(seq 1 3000); do
             if [ "$(sandbox_sql "$D" 2 "SELECT @@read_only" 2>/dev/null)" = 0 ]; then
-                "$SANDBOX_TOOL" kill-mysqld --dir "$D" 2 >>"$D/watch.out" 2>&1
+                "$SANDBOX_TOOL" "$kill_cmd" --dir "$D" 2 >>"$D/watch.out" 2>&1
                 date +%T.%N >>"$D/watch.out"
                 exit 0
             fi
@@ -63,36 +73,61 @@ fi
 
 step "the master's mysqld dies; then host2's ($scenario its promotion)"
 sandbox_cmd kill-mysqld --dir "$D" 1
+last_before=$(tail -1 "$D/acked")  # acknowledged by the old master: never lost
 for _ in $(seq 1 900); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
 kill -0 $manager 2>/dev/null && { cat "$LOG"; sandbox_fail "manager did not finish the failover in 90 s"; }
 rc=0
 wait $manager || rc=$?
-grep -q "killed mysqld of $(addr 2)" "$D/hook.out" "$D/watch.out" 2>/dev/null \
-    || { cat "$LOG"; sandbox_fail "setup: host2 was not killed during the failover"; }
+grep -q "killed .*$(addr $victim)" "$D/hook.out" "$D/watch.out" 2>/dev/null \
+    || { cat "$LOG"; sandbox_fail "setup: host$victim was not killed during the failover"; }
 [ "$rc" = 10 ] || { cat "$LOG"; sandbox_fail "manager exit $rc, expected 10"; }
 new_master=$(grep -o "Master failover to [0-9.]*" "$LOG" | tail -1 | awk '{print $4}')
 echo "new master: $new_master"
-case "$new_master" in "$(addr 3)" | "$(addr 4)") ;; *) cat "$LOG"; sandbox_fail "new master '$new_master' is not a survivor" ;; esac
+survivors="$(addr 3) $(addr 4)"
+[ "$scenario" = replica ] && survivors="$(addr 2)"
+case " $survivors " in *" $new_master "*) ;; *) cat "$LOG"; sandbox_fail "new master '$new_master' is not among $survivors" ;; esac
 [ "$(sandbox_sql "$D" $((${new_master##*.} - ${base##*.} + 1)) "SELECT @@read_only")" = 0 ] \
     || sandbox_fail "the new master $new_master is read_only"
 report=$(sed -n '/----- Failover Report -----/,$p' "$LOG")
-echo "$report" | grep -q "$(addr 2).*died during the failover" || { cat "$LOG"; sandbox_fail "the report does not name host2 as dead"; }
+if [ "$scenario" = replica ]; then
+    echo "$report" | grep -q "$(addr 3).*: Applying logs failed\|$(addr 3).*: Starting replication failed" \
+        || { cat "$LOG"; sandbox_fail "the report does not name host3 as not recovered"; }
+else
+    echo "$report" | grep -q "$(addr 2).*died during the failover" || { cat "$LOG"; sandbox_fail "the report does not name host2 as dead"; }
+fi
 echo "$report" | grep -q "Master $(addr 1).* is down" || sandbox_fail "the report does not name the dead master"
-if echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
+if [ "$scenario" != replica ] && echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
     sandbox_fail "the report says the failover to the dead host2 succeeded"
 fi
-if [ "$scenario" = after ]; then
+if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
     grep -q "Re-planning: the failover goes on from $(addr 2)" "$LOG" \
         || { cat "$LOG"; sandbox_fail "no re-plan after host2 died writable"; }
     grep -q "Replan" "$D/manager/app.failover.journal" || sandbox_fail "the journal lacks the re-plan"
 fi
 
+if [ "$scenario" = after_host ]; then
+    echo "$report" | grep -q "The writes $(addr 2).* took while it was writable (from .* to .*) could not be read" \
+        || { cat "$LOG"; sandbox_fail "the report does not say host2's writes could not be read"; }
+fi
+
 step "load ends; verify finds nothing lost on the survivors"
 wait $load || true
 tail -2 "$D/load.out"
-"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1 || { cat "$LOG" "$D/verify.out"; sandbox_fail "verify"; }
+if ! "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1; then
+    [ "$scenario" = after_host ] || { cat "$LOG" "$D/verify.out"; sandbox_fail "verify"; }
+    # Only writes host2 acknowledged while writable (after the old master died) may be gone.
+    sandbox_sql "$D" $((${new_master##*.} - ${base##*.} + 1)) "SELECT id FROM $MHA_LOAD_TABLE" | sort >"$D/present"
+    sort "$D/acked" | comm -23 - "$D/present" >"$D/missing"
+    while read -r id; do
+        [ "$id" -gt "$last_before" ] || sandbox_fail "id $id, acknowledged before host2's promotion, is lost"
+    done <"$D/missing"
+    echo "$(wc -l <"$D/missing") ids acknowledged by host2 while writable are lost (its host is gone)"
+    [ "$(sandbox_sql "$D" 3 "CHECKSUM TABLE $MHA_LOAD_TABLE")" = "$(sandbox_sql "$D" 4 "CHECKSUM TABLE $MHA_LOAD_TABLE")" ] \
+        || sandbox_fail "host3 and host4 differ"
+fi
 cat "$D/verify.out"
 for h in 3 4; do
+    [ "$scenario" = replica ] && [ "$h" = 3 ] && continue
     if grep -q "$(addr $h) does not replicate from" "$D/verify.out"; then
         sandbox_fail "host$h does not replicate from the new master"
     fi
