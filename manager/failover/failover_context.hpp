@@ -65,7 +65,8 @@ struct FailoverContext {
     BinlogCoord saved_from;              ///< where the saved dead master's events start
     std::vector<std::size_t> lost;       ///< replicas that died during the failover (issue 26)
     std::string writable_since;          ///< when the new master was made writable
-    bool sources_ready = false;          ///< a re-plan set `sources` already (Phase 3.3 keeps them)
+    bool sources_ready = false;
+    bool replanned_after_writes = false;  ///< positions are in the dead new master's binlog          ///< a re-plan set `sources` already (Phase 3.3 keeps them)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

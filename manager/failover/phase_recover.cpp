@@ -197,6 +197,26 @@ ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSou
                           true};
 }
 
+/// The report's lines for the replicas that were not part of Phase 4.
+void name_left_out(FailoverContext& ctx) {
+    for (auto i : ctx.dropped) {
+        if (ctx.outcomes.contains(i)) {
+            continue;  // named already (a re-plan left it out)
+        }
+        // MHA: a replica that lacks the relay logs to be recovered counts as failed (exit 10);
+        // one that was already unusable at the start is simply not part of the failover.
+        bool lacking = std::find(ctx.lacking_relay_logs.begin(), ctx.lacking_relay_logs.end(),
+                                 i) != ctx.lacking_relay_logs.end();
+        const auto why = ctx.plans.contains(i) ? ctx.plans.at(i).why : std::string();
+        if (lacking) {
+            ctx.outcomes[i] = ReplicaOutcome{false, "not recovered: " + why};
+        }
+        ctx.report.push_back(ctx.label(i) + (lacking ? ": not recovered (" + why + ")"
+                                                     : ": not recovered (ignore_fail=1, it was "
+                                                       "unusable at the start)"));
+    }
+}
+
 }  // namespace
 
 PhaseResult phase_recover_new_master(FailoverContext& ctx) {
@@ -280,22 +300,7 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
     if (!server_answers(ctx, nm)) {
         return replan_after_writes(ctx, nm, "Phase 4");
     }
-    for (auto i : ctx.dropped) {
-        if (ctx.outcomes.contains(i)) {
-            continue;  // named already (a re-plan left it out)
-        }
-        // MHA: a replica that lacks the relay logs to be recovered counts as failed (exit 10);
-        // one that was already unusable at the start is simply not part of the failover.
-        bool lacking = std::find(ctx.lacking_relay_logs.begin(), ctx.lacking_relay_logs.end(),
-                                 i) != ctx.lacking_relay_logs.end();
-        const auto why = ctx.plans.contains(i) ? ctx.plans.at(i).why : std::string();
-        if (lacking) {
-            ctx.outcomes[i] = ReplicaOutcome{false, "not recovered: " + why};
-        }
-        ctx.report.push_back(ctx.label(i) + (lacking ? ": not recovered (" + why + ")"
-                                                     : ": not recovered (ignore_fail=1, it was "
-                                                       "unusable at the start)"));
-    }
+    name_left_out(ctx);
     return Phase::Cleanup;
 }
 

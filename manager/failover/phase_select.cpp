@@ -141,11 +141,40 @@ Result<void> order_survivors(FailoverContext& ctx) {
     return {};
 }
 
+/// MHA's select_new_master among the replicas left, barring those that cannot be levelled
+/// as the new master and those with errant transactions.
+Result<std::size_t> choose(FailoverContext& ctx) {
+    SelectionInput in;
+    in.config = &ctx.config;
+    in.servers = &ctx.servers;
+    in.replicas = ctx.replicas;
+    in.latest = ctx.latest;
+    std::erase_if(in.latest, [&ctx](std::size_t i) {
+        return std::find(ctx.replicas.begin(), ctx.replicas.end(), i) == ctx.replicas.end();
+    });
+    in.no_master = not_promotable(ctx);
+    in.no_master.insert(in.no_master.end(), ctx.errant.begin(), ctx.errant.end());
+    in.new_master_host = ctx.options.new_master_host;
+    in.new_master_port = ctx.options.new_master_port;
+    if (in.replicas.empty()) {
+        return make_error(ErrorCode::NotFound, "no slave is left");
+    }
+    // After a re-plan every survivor applied everything: no delay to weigh (and the SQL
+    // positions are in two masters' binlogs).
+    in.check_repl_delay =
+        ctx.cfg(ctx.latest.front()).check_repl_delay && !ctx.replanned_after_writes;
+    return select_new_master(in);
+}
+
 }  // namespace
 
 PhaseResult phase_select_new_master(FailoverContext& ctx) {
     auto log = log::get("failover");
     log->info("* Phase 3.3: Determining New Master Phase..");
+    if (ctx.replicas.empty()) {
+        return make_error(ErrorCode::FailedPrecondition,
+                          "There is no alive slave. We can't do failover");
+    }
     if (ctx.latest.empty() || ctx.oldest.empty()) {
         // The latest (or oldest) replicas died since Phase 3.1: the order among survivors.
         if (auto r = order_survivors(ctx); !r) {
@@ -164,23 +193,7 @@ PhaseResult phase_select_new_master(FailoverContext& ctx) {
         ctx.sources = gather_sources(ctx);
     }
     plan_replicas(ctx);
-    SelectionInput in;
-    in.config = &ctx.config;
-    in.servers = &ctx.servers;
-    in.replicas = ctx.replicas;
-    in.latest = ctx.latest;
-    std::erase_if(in.latest, [&ctx](std::size_t i) {
-        return std::find(ctx.replicas.begin(), ctx.replicas.end(), i) == ctx.replicas.end();
-    });
-    in.no_master = not_promotable(ctx);
-    in.no_master.insert(in.no_master.end(), ctx.errant.begin(), ctx.errant.end());
-    in.new_master_host = ctx.options.new_master_host;
-    in.new_master_port = ctx.options.new_master_port;
-    in.check_repl_delay = ctx.cfg(latest).check_repl_delay;
-    Result<std::size_t> chosen = make_error(ErrorCode::NotFound, "no slave is left");
-    if (!in.replicas.empty()) {
-        chosen = select_new_master(in);
-    }
+    auto chosen = choose(ctx);
     if (!chosen) {
         return make_error(ErrorCode::FailedPrecondition,
                           "None of the latest slaves has enough relay logs for recovery, and no "

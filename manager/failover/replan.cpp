@@ -154,6 +154,7 @@ PhaseResult replan_after_writes(FailoverContext& ctx, std::size_t nm, const std:
     }
     ctx.sources = std::move(f);
     ctx.sources_ready = true;
+    ctx.replanned_after_writes = true;
     return Phase::SelectNewMaster;
 }
 
