@@ -56,7 +56,7 @@ keeper | master)
     fi
     for h in $purging; do sandbox_sql "$D" "$h" "SET GLOBAL relay_log_purge=1"; done
     step "load starts; host5's IO thread stops; logs rotate; relay logs purged on: $purging"
-    "$SANDBOX_LOAD" --dir "$D" --rate "$rate" --seconds 16 --acked "$D/acked" >"$D/load.out" 2>&1 &
+    "$SANDBOX_LOAD" --dir "$D" --rate "$rate" --seconds 17 --acked "$D/acked" >"$D/load.out" 2>&1 &
     load=$!
     sandbox_bg $load
     sleep 2
@@ -67,9 +67,10 @@ keeper | master)
         sandbox_sql "$D" 1 "FLUSH BINARY LOGS"
         for h in 2 3 4; do sandbox_sql "$D" "$h" "FLUSH RELAY LOGS"; done
     fi
-    sleep 4
+    # ROTATE=small: at least 2,000 rows while host5 is stopped (500/s for 5 s).
+    sleep 5
     ahead=$(sandbox_sql "$D" 1 "SELECT COUNT(*) FROM $MHA_LOAD_TABLE")
-    echo "host5 is $((ahead - behind)) rows behind; relay logs: host2: $(relay_files 2); host4: $(relay_files 4)"
+    echo "host5 is $((ahead - behind)) rows behind; relay logs: host2: $(relay_files 2 | wc -w) from $(relay_files 2 | cut -d' ' -f1), host4: $(relay_files 4 | wc -w) from $(relay_files 4 | cut -d' ' -f1)"
     [ "$rotate" != small ] || [ $((ahead - behind)) -ge 2000 ] || sandbox_fail "setup: only $((ahead - behind)) rows behind"
     case " $(relay_files 2)" in *" relay-bin.000001 "* | *" relay-bin.000002 "*)
         sandbox_fail "setup: host2 did not purge its first relay logs: $(relay_files 2)" ;; esac
