@@ -53,15 +53,16 @@ sleep 2
 sandbox_cmd stop-replica --dir "$D" 3 --io
 sleep 2
 
-kill_cmd=kill-mysqld
-[ "$scenario" = after_host ] && kill_cmd=kill-host
+victims=("$D/host2/mysqld.pid")
+[ "$scenario" = after_host ] && victims+=("$D/host2/agent.pid")
 if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
-    # Kills host2's mysqld (or host) as soon as it is writable.
+    # SIGKILLs host2's mysqld (and agent) as soon as it is writable: directly, not through
+    # the sandbox tool, so that the failover has not gone far meanwhile.
     (
         for _ in $(seq 1 3000); do
             if [ "$(sandbox_sql "$D" 2 "SELECT @@read_only" 2>/dev/null)" = 0 ]; then
-                "$SANDBOX_TOOL" "$kill_cmd" --dir "$D" 2 >>"$D/watch.out" 2>&1
-                date +%T.%N >>"$D/watch.out"
+                for f in "${victims[@]}"; do kill -9 "$(cat "$f")"; done
+                echo "$(date +%T.%N) killed ${victims[*]} of $(addr 2)" >>"$D/watch.out"
                 exit 0
             fi
             sleep 0.01
