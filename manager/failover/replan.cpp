@@ -6,6 +6,7 @@
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_gtid.hpp"
+#include "manager/failover/journal.hpp"
 #include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
 #include "manager/failover/sources_io.hpp"
@@ -81,6 +82,12 @@ void collect_survivors(FailoverContext& ctx, std::size_t nm, const BinlogCoord& 
     }
 }
 
+void journal(const FailoverContext& ctx, const std::string& detail) {
+    if (!ctx.options.dry_run) {
+        append_journal(ctx.config.workdir_file("failover.journal"), "Replan", detail);
+    }
+}
+
 /// `nm`'s binlog past the furthest survivor, through its agent (Phase 3.2 again).
 void save_writes(FailoverContext& ctx, std::size_t nm, const BinlogCoord& promoted,
                  const std::string& since, SourceFacts& f) {
@@ -105,6 +112,8 @@ void save_writes(FailoverContext& ctx, std::size_t nm, const BinlogCoord& promot
             ctx.report.push_back("Saved " + std::to_string(*saved) + " bytes of the writes " +
                                  ctx.label(nm) + " took while it was the new master (from " +
                                  since + "), from its binlog through its agent.");
+            journal(ctx, "salvaged=" + std::to_string(*saved) + " bytes of " + ctx.label(nm) +
+                             "'s binlog after " + from.str());
             return;
         }
         why = !saved ? saved.error().message : files.error().message;
@@ -113,6 +122,7 @@ void save_writes(FailoverContext& ctx, std::size_t nm, const BinlogCoord& promot
                ctx.label(nm), since, now_text(), why);
     ctx.report.push_back("The writes " + ctx.label(nm) + " took while it was writable (from " +
                          since + " to " + now_text() + ") could not be read: " + why + ".");
+    journal(ctx, "unreadable=" + ctx.label(nm) + "'s writes from " + since + ": " + why);
 }
 
 }  // namespace
