@@ -34,8 +34,8 @@ Result<void> io_connected(FailoverContext& ctx, std::size_t i) {
             return {};
         }
         if (std::chrono::steady_clock::now() > deadline) {
-            return make_error(ErrorCode::Unavailable, "its IO thread is " + s->slave_io_running +
-                                                          ": " + s->last_io_error);
+            return make_error(ErrorCode::Unavailable,
+                              "its IO thread is " + s->slave_io_running + ": " + s->last_io_error);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -51,8 +51,8 @@ bool server_answers(const FailoverContext& ctx, std::size_t i) {
 void lose_replica(FailoverContext& ctx, std::size_t i, const std::string& where,
                   const std::string& why) {
     auto log = log::get("failover");
-    log->error("{} died during the failover ({}): {}. Going on with the survivors.",
-               ctx.label(i), where, why);
+    log->error("{} died during the failover ({}): {}. Going on with the survivors.", ctx.label(i),
+               where, why);
     std::erase(ctx.replicas, i);
     std::erase(ctx.latest, i);
     std::erase(ctx.oldest, i);
@@ -74,13 +74,15 @@ Result<void> check_final_state(FailoverContext& ctx) {
     if (!session) {
         return make_error(ErrorCode::Unavailable, "The new master " + ctx.label(nm) +
                                                       " does not answer at the end of the "
-                                                      "failover: " + session.error().message);
+                                                      "failover: " +
+                                                      session.error().message);
     }
     auto ro = (*session)->query("SELECT @@GLOBAL.read_only AS r");
     if (!ro || ro->empty()) {
-        return make_error(ErrorCode::Unavailable,
-                          "The new master " + ctx.label(nm) + " does not answer at the end of "
-                          "the failover: " + (ro ? "no row" : ro.error().message));
+        return make_error(ErrorCode::Unavailable, "The new master " + ctx.label(nm) +
+                                                      " does not answer at the end of "
+                                                      "the failover: " +
+                                                      (ro ? "no row" : ro.error().message));
     }
     if (!ctx.options.skip_disable_read_only && ro->value(0, "r") != "0") {
         return make_error(ErrorCode::FailedPrecondition,
@@ -96,8 +98,8 @@ Result<void> check_final_state(FailoverContext& ctx) {
             continue;
         }
         if (auto c = io_connected(ctx, i); !c) {
-            o = ReplicaOutcome{false, "does not replicate from the new master at the end: " +
-                                          c.error().message};
+            o = ReplicaOutcome{
+                false, "does not replicate from the new master at the end: " + c.error().message};
             log->error("{} {}", ctx.label(i), o.message);
             ctx.report.push_back(ctx.label(i) + ": " + o.message);
         }

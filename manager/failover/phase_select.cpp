@@ -35,8 +35,9 @@ void ask_relay_logs(FailoverContext& ctx, SourceFacts& f) {
                 if (auto r = ctx.agents.relay_position(ctx.cfg(s), p); r) {
                     held.push_back(p);
                 } else {
-                    log::get("failover")->info(" {} does not hold the events after {}: {}",
-                                               ctx.label(s), p.str(), r.error().message);
+                    log::get("failover")
+                        ->info(" {} does not hold the events after {}: {}", ctx.label(s), p.str(),
+                               r.error().message);
                 }
             }
             return held;
@@ -64,9 +65,9 @@ SourceFacts gather_sources(FailoverContext& ctx) {
         }
     }
     // A dry run saves nothing: its plan counts on the dead master's agent when it answers.
-    const bool master = ctx.dead_binlog_readable ||
-                        (ctx.options.dry_run && !ctx.options.skip_save_master_binlog &&
-                         ctx.agents.reachable(ctx.cfg(ctx.dead)));
+    const bool master =
+        ctx.dead_binlog_readable || (ctx.options.dry_run && !ctx.options.skip_save_master_binlog &&
+                                     ctx.agents.reachable(ctx.cfg(ctx.dead)));
     if (master) {
         if (auto files = ctx.agents.binlog_files(ctx.cfg(ctx.dead)); files) {
             f.master = ctx.dead;
@@ -93,8 +94,10 @@ void plan_replicas(FailoverContext& ctx) {
             log->info(" {}: {}; it will fetch what it lacks from the new master by GTID.",
                       ctx.label(i), plan.why);
         } else if (plan.method == LevelMethod::OwnSqlThread) {
-            log->info(" {}: its agent does not answer, but its relay log holds everything: its "
-                      "own SQL thread will execute it.", ctx.label(i));
+            log->info(
+                " {}: its agent does not answer, but its relay log holds everything: its "
+                "own SQL thread will execute it.",
+                ctx.label(i));
         } else if (!plan.segments.empty() || plan.with_saved) {
             const auto text = describe_plan(ctx.sources, plan, name);
             log->info(" {}: {}.", ctx.label(i), text);
@@ -183,11 +186,13 @@ PhaseResult phase_select_new_master(FailoverContext& ctx) {
     }
     const auto latest = ctx.latest.front();
     if (read_coord(ctx.servers[latest]) == read_coord(ctx.servers[ctx.oldest.front()])) {
-        log->info("All slaves received relay logs to the same position. No need to resync each "
-                  "other.");
+        log->info(
+            "All slaves received relay logs to the same position. No need to resync each "
+            "other.");
     } else {
-        log->info("Finding the hosts that hold the relay logs and binlogs for recovering other "
-                  "slaves..");
+        log->info(
+            "Finding the hosts that hold the relay logs and binlogs for recovering other "
+            "slaves..");
     }
     if (!std::exchange(ctx.sources_ready, false)) {
         ctx.sources = gather_sources(ctx);

@@ -56,8 +56,8 @@ void collect_survivors(FailoverContext& ctx, std::size_t nm, const BinlogCoord& 
     for (auto i : std::vector<std::size_t>(ctx.replicas)) {
         auto o = ctx.outcomes.find(i);
         if (o == ctx.outcomes.end() || !o->second.levelled) {
-            log->warn("{} did not apply everything before {} died: it is left out.",
-                      ctx.label(i), ctx.label(nm));
+            log->warn("{} did not apply everything before {} died: it is left out.", ctx.label(i),
+                      ctx.label(nm));
             std::erase(ctx.replicas, i);
             ctx.dropped.push_back(i);
             continue;
@@ -130,8 +130,8 @@ void save_writes(FailoverContext& ctx, std::size_t nm, const BinlogCoord& promot
 PhaseResult replan_after_writes(FailoverContext& ctx, std::size_t nm, const std::string& where) {
     auto log = log::get("failover");
     const auto promoted = ctx.new_master_coord;
-    const auto since = ctx.writable_since.empty() ? std::string("its promotion")
-                                                  : ctx.writable_since;
+    const auto since =
+        ctx.writable_since.empty() ? std::string("its promotion") : ctx.writable_since;
     lose_replica(ctx, nm, where, "it does not answer after it was made writable");
     log->warn("Re-planning: the failover goes on from {} as from a dead master.", ctx.label(nm));
     ctx.new_master.reset();

@@ -89,15 +89,15 @@ LevelPlan plan_level(const SourceFacts& facts, std::size_t target, bool as_new_m
     }
     auto chain = chain_from(facts, target);
     if (!chain.complete) {
-        plan.why = "no reachable host holds the events after " + chain.stuck_at.str() +
-                   " (up to " + latest_read(facts).str() + ")";
+        plan.why = "no reachable host holds the events after " + chain.stuck_at.str() + " (up to " +
+                   latest_read(facts).str() + ")";
         plan.method = gtid_fallback ? LevelMethod::GtidReplication : LevelMethod::None;
         return plan;
     }
     // The saved events follow only what ends where they start: a latest replica that died
     // meanwhile leaves a gap that only the dead master's binlog (a chain ending there) fills.
-    const bool with_saved = facts.saved_events && !chain.ends_at_master &&
-                            latest_read(facts) == facts.saved_from;
+    const bool with_saved =
+        facts.saved_events && !chain.ends_at_master && latest_read(facts) == facts.saved_from;
     if (agent) {
         plan.method = LevelMethod::Apply;
         plan.segments = std::move(chain.segments);

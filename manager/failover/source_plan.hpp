@@ -20,8 +20,8 @@ struct SourceFacts {
     /// (replica, master position) pairs whose relay logs hold the events after that position
     /// (GET /v1/relay-logs/position answered 200; a position inside a transaction counts).
     std::set<std::pair<std::size_t, BinlogCoord>> holds;
-    std::optional<std::size_t> master;        ///< the dead master, when its agent serves its binlog
-    std::set<std::string> master_binlogs;     ///< its binlog files (GET /v1/binlogs)
+    std::optional<std::size_t> master;     ///< the dead master, when its agent serves its binlog
+    std::set<std::string> master_binlogs;  ///< its binlog files (GET /v1/binlogs)
     bool saved_events = false;  ///< the dead master had events past the latest read position
     BinlogCoord saved_from;     ///< ... saved from there (they follow only a chain that reaches it)
     bool gtid = false;          ///< GTID coordinates: replication from the new master fills gaps
@@ -37,8 +37,8 @@ struct SourceSegment {
 };
 
 enum class LevelMethod {
-    Apply,            ///< its agent applies its own relay log, the segments, the saved events
-    OwnSqlThread,     ///< its agent is down: its SQL thread executes its relay log (it lacks nothing)
+    Apply,         ///< its agent applies its own relay log, the segments, the saved events
+    OwnSqlThread,  ///< its agent is down: its SQL thread executes its relay log (it lacks nothing)
     GtidReplication,  ///< GTID: pointed at the new master as it is, which sends what it lacks
     None,             ///< cannot be levelled: left out and named
 };
@@ -70,8 +70,9 @@ std::string describe_plan(const SourceFacts& facts, const LevelPlan& plan, Name 
     for (std::size_t k = 0; k < plan.segments.size(); ++k) {
         const auto& s = plan.segments[k];
         out += (out.empty() ? "" : "; ") + std::string("events after ") + s.from.str() + " from ";
-        out += s.dead_master ? "the dead master " + name(s.host) + "'s binlog"
-                             : name(s.host) + "'s relay log (to " + facts.read.at(s.host).str() + ")";
+        out += s.dead_master
+                   ? "the dead master " + name(s.host) + "'s binlog"
+                   : name(s.host) + "'s relay log (to " + facts.read.at(s.host).str() + ")";
     }
     if (plan.with_saved) {
         out += (out.empty() ? "" : "; ") +

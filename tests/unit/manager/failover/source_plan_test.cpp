@@ -69,8 +69,9 @@ TEST_CASE("plan_level: the dead master's binlog serves when no latest relay log 
     REQUIRE(p.segments.size() == 1);
     CHECK(p.segments[0] == SourceSegment{0, true, kA});
     CHECK_FALSE(p.with_saved);  // the master's binlog goes to its end
-    CHECK(describe_plan(f, p, name) == "events after mysql-bin.000001:900 from the dead master "
-                                       "host0's binlog");
+    CHECK(describe_plan(f, p, name) ==
+          "events after mysql-bin.000001:900 from the dead master "
+          "host0's binlog");
     SECTION("not when it purged that file") {
         f.master_binlogs = {"mysql-bin.000002"};
         auto q = plan_level(f, 3, false);
@@ -100,8 +101,9 @@ TEST_CASE("plan_level: nothing reachable holds the events", "[failover]") {
     SECTION("file/position: left out, named") {
         auto p = plan_level(f, 3, false);
         CHECK(p.method == LevelMethod::None);
-        CHECK(p.why == "no reachable host holds the events after mysql-bin.000001:900 (up to "
-                       "mysql-bin.000002:800)");
+        CHECK(p.why ==
+              "no reachable host holds the events after mysql-bin.000001:900 (up to "
+              "mysql-bin.000002:800)");
     }
     SECTION("GTID: repointed as it is, but never the new master") {
         f.gtid = true;
