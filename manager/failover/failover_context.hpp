@@ -64,6 +64,7 @@ struct FailoverContext {
     std::map<std::size_t, LevelPlan> plans;  ///< how each replica is levelled (Phase 3.3)
     BinlogCoord saved_from;              ///< where the saved dead master's events start
     std::vector<std::size_t> lost;       ///< replicas that died during the failover (issue 26)
+    std::set<std::size_t> relay_only;    ///< lost after Phase 3.1, agent up: relay logs still serve
     std::string writable_since;          ///< when the new master was made writable
     bool sources_ready = false;
     bool replanned_after_writes = false;  ///< positions are in the dead new master's binlog          ///< a re-plan set `sources` already (Phase 3.3 keeps them)

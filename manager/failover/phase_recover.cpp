@@ -123,6 +123,9 @@ PhaseResult replan_without(FailoverContext& ctx, std::size_t nm, const std::stri
         return tl::unexpected(error.wrap("recovering the new master " + ctx.label(nm)));
     }
     lose_replica(ctx, nm, where, error.message);
+    if (ctx.agent_up.contains(nm) && ctx.agents.reachable(ctx.cfg(nm))) {
+        ctx.relay_only.insert(nm);  // its relay logs, as read in Phase 3.1, still serve
+    }
     ctx.new_master.reset();
     ctx.new_master_coord = {};
     ctx.new_master_gtid.clear();

@@ -64,6 +64,10 @@ SourceFacts gather_sources(FailoverContext& ctx) {
             f.agent_up.insert(i);
         }
     }
+    for (auto i : ctx.relay_only) {  // a source, never a target
+        f.read[i] = read_coord(ctx.servers[i]);
+        f.agent_up.insert(i);
+    }
     // A dry run saves nothing: its plan counts on the dead master's agent when it answers.
     const bool master =
         ctx.dead_binlog_readable || (ctx.options.dry_run && !ctx.options.skip_save_master_binlog &&

@@ -3,6 +3,8 @@
 # candidate's (host2):
 #   SCENARIO=before   at the start of Phase 3 (by the master IP hook's --command=stop|stopssh,
 #                     which runs in Phase 2): host2 is left out and named, host4 is promoted.
+#   SCENARIO=at_promotion  in Phase 3.5, once levelled, just before read_only=0 (by the IP
+#                     hook's --command=start): Phase 3.3 chooses again among the survivors.
 #   SCENARIO=after    right after it was made writable (read_only=0): it may have acknowledged
 #                     writes; the failover goes on from it as from a dead master, its binlog
 #                     read through its agent, and promotes host3 or host4.
@@ -34,7 +36,8 @@ mkdir -p "$D/manager"
 
 victim=2 when=stop
 [ "$scenario" = replica ] && victim=3 when=start
-if [ "$scenario" = before ] || [ "$scenario" = replica ]; then
+[ "$scenario" = at_promotion ] && when=start
+if [ "$scenario" = before ] || [ "$scenario" = replica ] || [ "$scenario" = at_promotion ]; then
     cat >"$D/ip-hook" <<EOF
 #!/bin/bash
 case "\$*" in *--command=$when*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" $victim >>"$D/hook.out" 2>&1 ;; esac
@@ -99,6 +102,10 @@ fi
 echo "$report" | grep -q "Master $(addr 1).* is down" || sandbox_fail "the report does not name the dead master"
 if [ "$scenario" != replica ] && echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
     sandbox_fail "the report says the failover to the dead host2 succeeded"
+fi
+if [ "$scenario" = at_promotion ]; then
+    grep -q "The new master $(addr 2).* is gone before it took writes: choosing a new master again" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "no new choice after host2 died at its promotion"; }
 fi
 if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
     grep -q "Re-planning: the failover goes on from $(addr 2)" "$LOG" \
