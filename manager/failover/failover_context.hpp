@@ -64,6 +64,9 @@ struct FailoverContext {
     std::map<std::size_t, LevelPlan> plans;  ///< how each replica is levelled (Phase 3.3)
     BinlogCoord saved_from;              ///< where the saved dead master's events start
     std::vector<std::size_t> lost;       ///< replicas that died during the failover (issue 26)
+    /// Applied after everything else: the binlog of a new master that died while (perhaps)
+    /// writable, from where it was made writable (issue 26).
+    std::vector<SourceSegment> after_segments;
     std::set<std::size_t> relay_only;    ///< lost after Phase 3.1, agent up: relay logs still serve
     std::string writable_since;          ///< when the new master was made writable
     bool sources_ready = false;

@@ -30,9 +30,10 @@ std::string now_text() {
 Result<std::string> fetch_segment(FailoverContext& ctx, std::size_t i, const SourceSegment& seg) {
     auto log = log::get("failover");
     const auto& source = ctx.cfg(seg.host);
-    auto out = ctx.work_file(seg.dead_master ? "binlog_from_dead_master"
-                                             : "relay_from_" + source.hostname + "_" +
-                                                   std::to_string(source.port),
+    // One file per (source, target): a target may read two binlogs (the dead master's, then
+    // a dead new master's).
+    auto out = ctx.work_file(std::string(seg.dead_master ? "binlog_from_" : "relay_from_") +
+                                 source.hostname + "_" + std::to_string(source.port),
                              i);
     auto bytes = seg.dead_master ? ctx.agents.save_binlog(source, seg.from, out)
                                  : ctx.agents.relay_diff(source, seg.from, out);
@@ -80,6 +81,11 @@ Result<ApplyOutcome> level_up(FailoverContext& ctx, std::size_t i) {
     auto log = log::get("failover");
     const auto& plan = ctx.plans.at(i);
     if (plan.method == LevelMethod::OwnSqlThread) {
+        if (!ctx.after_segments.empty()) {
+            return make_error(ErrorCode::FailedPrecondition,
+                              "its agent does not answer: the writes of the dead new master "
+                              "cannot be applied to it");
+        }
         return level_with_own_sql_thread(ctx, i);
     }
     if (plan.method != LevelMethod::Apply) {
@@ -110,6 +116,16 @@ Result<ApplyOutcome> level_up(FailoverContext& ctx, std::size_t i) {
     if (plan.with_saved) {
         segments.push_back(ctx.saved_binlog);
     }
+    for (const auto& seg : ctx.after_segments) {
+        auto file = fetch_segment(ctx, i, seg);
+        if (!file) {
+            cleanup();
+            return tl::unexpected(file.error());
+        }
+        if (!file->empty()) {
+            segments.push_back(*file);
+        }
+    }
     auto applied = apply_segments(ctx, i, segments);
     cleanup();
     return applied;
@@ -130,9 +146,20 @@ PhaseResult replan_without(FailoverContext& ctx, std::size_t nm, const std::stri
     ctx.new_master_coord = {};
     ctx.new_master_gtid.clear();
     ctx.plans.clear();
-    log::get("failover")->warn("The new master {} is gone before it took writes: choosing a new "
-                               "master again among the survivors.", ctx.label(nm));
+    log::get("failover")->warn("The new master {} is gone ({}): choosing a new master again "
+                               "among the survivors.", ctx.label(nm), where);
     return Phase::SelectNewMaster;
+}
+
+/// The new master `nm` died while read_only=0 ran: its binlog from where it was levelled (its
+/// agent serves it) is applied after everything else; without its agent, say so.
+void keep_writes_of(FailoverContext& ctx, std::size_t nm) {
+    if (ctx.agents.reachable(ctx.cfg(nm))) {
+        ctx.after_segments.push_back(SourceSegment{nm, true, ctx.new_master_coord});
+        return;
+    }
+    ctx.report.push_back("Writes " + ctx.label(nm) + " may have taken after read_only=0 (from " +
+                         now_text() + ") could not be read: its agent does not answer.");
 }
 
 PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
@@ -160,6 +187,11 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
     } else {
         log->info("Setting read_only=0 on {}..", ctx.label(nm));
         if (auto r = set_read_only(*ctx.sessions[nm], false); !r) {
+            // read_only=0 may have taken effect before the connection was lost: what the new
+            // master acknowledged since then follows everything else on its successor.
+            if (!server_answers(ctx, nm)) {
+                keep_writes_of(ctx, nm);
+            }
             return replan_without(ctx, nm, "Phase 3.5, read_only=0", r.error());
         }
         ctx.writable_since = now_text();

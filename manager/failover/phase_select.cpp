@@ -121,6 +121,10 @@ std::vector<std::size_t> not_promotable(FailoverContext& ctx) {
     std::vector<std::size_t> out;
     for (auto i : ctx.replicas) {
         auto plan = plan_level(ctx.sources, i, true);
+        if (plan.method == LevelMethod::OwnSqlThread && !ctx.after_segments.empty()) {
+            plan.method = LevelMethod::None;
+            plan.why = "its agent does not answer: the dead new master's writes cannot be applied";
+        }
         if (plan.method == LevelMethod::None) {
             log->info(" {} cannot be the new master: {}.", ctx.label(i), plan.why);
             out.push_back(i);
