@@ -16,7 +16,6 @@ namespace mha::manager {
 /// Asks every replica whose agent answers whether its relay logs hold the events after each
 /// read position it is ahead of (GET /v1/relay-logs/position), in parallel per source.
 void ask_relay_logs(FailoverContext& ctx, SourceFacts& f) {
-    auto log = log::get("failover");
     std::set<BinlogCoord> positions;
     for (const auto& [i, read] : f.read) {
         positions.insert(read);
