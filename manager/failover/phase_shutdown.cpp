@@ -7,6 +7,7 @@
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/replica_sql.hpp"
+#include "manager/failover/unfenced.hpp"
 
 namespace mha::manager {
 PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
@@ -56,6 +57,7 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
         log->warn("master_ip_failover_script is not set. Skipping invalidating dead master IP "
                   "address.");
     }
+    std::string why = "its agent is unreachable";
     if (ctx.dead_agent_up) {
         auto fenced = ctx.agents.fence(dead);
         if (fenced) {
@@ -65,6 +67,7 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
             return Phase::FindLatest;
         }
         log->warn("Fencing through the agent failed: {}", fenced.error().message);
+        why = "its agent's fence failed: " + fenced.error().message;
     }
     if (dead.shutdown_script) {
         std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname,
@@ -79,10 +82,17 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
             return make_error(ErrorCode::Aborted,
                               "Failed to shut down the dead master with " + call.failure());
         }
+        // 0: power off done; 10: mysqld shut down over SSH (MHA's meanings).
         ctx.report.push_back("Shut down " + ctx.label(ctx.dead) + " with shutdown_script");
-    } else if (!ctx.dead_agent_up) {
-        log->warn("shutdown_script is not set and the dead master's agent is unreachable. "
-                  "Skipping explicit shutting down of the dead master.");
+        log->info("* Phase 2: Dead Master Shutdown Phase completed.");
+        return Phase::FindLatest;
+    } else {
+        log->warn("shutdown_script is not set and the dead master could not be fenced through "
+                  "its agent.");
+        why += ", and no shutdown_script is set";
+    }
+    if (auto accepted = accept_unfenced(ctx, why); !accepted) {
+        return tl::unexpected(accepted.error());
     }
     log->info("* Phase 2: Dead Master Shutdown Phase completed.");
     return Phase::FindLatest;
