@@ -188,7 +188,14 @@ bool is_local_param(std::string_view key) {
     return param != nullptr && param->local;
 }
 
-bool is_ssh_param(std::string_view key) { return key.substr(0, 4) == "ssh_"; }
+bool is_inert_param(std::string_view key) {
+    // ssh_user is not among them: hooks get it (--ssh_user, --user), as MHA passes it.
+    static constexpr std::string_view kInert[] = {
+        "client_bindir", "client_libdir", "handle_raw_binlog",      "remote_workdir",
+        "ssh_host",      "ssh_ip",        "ssh_connection_timeout", "ssh_options",
+        "ssh_port"};
+    return std::find(std::begin(kInert), std::end(kInert), key) != std::end(kInert);
+}
 
 Result<void> apply_param(ServerConfig& server, std::string_view key, const RawValue& raw) {
     const auto* param = find_param(key);
