@@ -1,0 +1,70 @@
+# Scenario (issue 24): the master's agent is killed and its mysqld frozen past MHA's four pings,
+# no shutdown_script: the old master cannot be fenced. The failover goes on only because every
+# replica's agent finds it silent, and says so everywhere: the Failover Report's first lines,
+# the journal, the exit code (10) and `mhactl status`, which keeps saying it (also once the
+# old master thaws, writable) until `mhactl fence` makes it read_only. Nothing acknowledged is
+# lost.
+set -euo pipefail
+source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
+
+base=${SANDBOX_BASE:-127.0.40.21}
+sandbox_addresses "$base"
+sandbox_start D --nodes 3 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+source "$D/env"
+CONF=$D/app.cnf
+LOG=$D/manager/manager.log
+old="$(addr 1)(.*:3306)"
+mhactl_status() { local rc=0; "$MHA_BIN/mhactl" status --conf="$CONF" >"$D/status.out" 2>&1 || rc=$?; echo $rc; }
+
+step "manager starts; load starts"
+manager_start manager "$CONF"
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 6 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load=$!
+sandbox_bg $load
+sleep 2
+
+step "the master's agent is killed, then its mysqld frozen"
+kill -9 "$(cat "$D/host1/agent.pid")"
+sandbox_cmd freeze --dir "$D" 1
+for _ in $(seq 1 600); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+kill -0 $manager 2>/dev/null && { cat "$LOG"; sandbox_fail "no failover 60 s into the freeze"; }
+rc=0; wait $manager || rc=$?
+[ "$rc" = 10 ] || { cat "$LOG"; sandbox_fail "manager exit $rc, expected 10 (done, old master NOT fenced)"; }
+
+step "the report's first lines, the journal and the log say the old master is NOT fenced"
+report=$(sed -n '/----- Failover Report -----/,$p' "$LOG")
+echo "$report" | head -6
+echo "$report" | sed -n 3p | grep -q "succeeded (old master NOT fenced)$" \
+    || sandbox_fail "the report's subject does not say NOT fenced"
+echo "$report" | sed -n 5p | grep -q "^WARNING: the old master $old is NOT fenced: its agent is unreachable, and no shutdown_script is set; going on because it answers none of $(addr 2), $(addr 3)" \
+    || sandbox_fail "the report's first lines do not say the old master is NOT fenced"
+grep -q "Master failover to .* completed successfully." "$LOG" || sandbox_fail "not completed"
+grep -q '"phase":"OldMasterNotFenced"' "$D/manager/app.failover.journal" \
+    || { cat "$D/manager/app.failover.journal"; sandbox_fail "journal lacks OldMasterNotFenced"; }
+tail -1 "$D/manager/app.failover.journal" | grep -q 'old_master_fenced=NO","phase":"Done"' \
+    || { cat "$D/manager/app.failover.journal"; sandbox_fail "the journal's Done entry does not say NOT fenced"; }
+
+step "mhactl status says it while the old master is frozen, and once it thaws (writable)"
+[ "$(mhactl_status)" = 2 ] || { cat "$D/status.out"; sandbox_fail "status code"; }
+grep -q "WARNING: the old master $(addr 1) is NOT fenced" "$D/status.out" \
+    || { cat "$D/status.out"; sandbox_fail "mhactl status does not say NOT fenced"; }
+wait $load || true
+sandbox_cmd thaw --dir "$D" 1
+[ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "setup: the thawed old master is read_only"
+mhactl_status >/dev/null
+grep -q "WARNING: the old master $(addr 1) is NOT fenced" "$D/status.out" \
+    || { cat "$D/status.out"; sandbox_fail "the warning went away while the old master is writable"; }
+
+step "its agent back, mhactl fence: read_only, and the warning is gone"
+sandbox_cmd start-host --dir "$D" 1
+"$MHA_BIN/mhactl" fence --conf="$CONF" --host="$(addr 1)" >"$D/fence.out" 2>&1 \
+    || { cat "$D/fence.out"; sandbox_fail "mhactl fence"; }
+cat "$D/fence.out"
+grep -q "Cleared the failover's \"old master $(addr 1) NOT fenced\" record" "$D/fence.out" \
+    || sandbox_fail "mhactl fence did not clear the record"
+[ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 1 ] || sandbox_fail "the old master is not read_only after mhactl fence"
+mhactl_status >/dev/null
+grep -q "NOT fenced" "$D/status.out" && { cat "$D/status.out"; sandbox_fail "still warns after the fence"; }
+
+"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
+echo PASS
