@@ -1,6 +1,9 @@
 #include "manager/failover/unfenced.hpp"
 
 #include <ctime>
+#include <future>
+#include <utility>
+#include <vector>
 
 #include "common/log/log.hpp"
 #include "manager/failover/journal.hpp"
@@ -46,9 +49,16 @@ void record(FailoverContext& ctx) {
 Result<void> accept_unfenced(FailoverContext& ctx, const std::string& why) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
-    std::string silent;
+    std::vector<std::pair<std::size_t, std::future<Result<bool>>>> probes;
     for (auto i : ctx.replicas) {
-        auto answers = ctx.agents.answers_to(ctx.cfg(i), dead);
+        const auto* from = &ctx.cfg(i);
+        probes.emplace_back(i, std::async(std::launch::async, [&ctx, from, &dead] {
+            return ctx.agents.answers_to(*from, dead);
+        }));
+    }
+    std::string silent;
+    for (auto& [i, probe] : probes) {
+        auto answers = probe.get();
         if (!answers) {
             return tl::unexpected(refuse(ctx, why,
                                          "the agent of " + ctx.label(i) +

@@ -147,26 +147,31 @@ Decision Monitor::investigate(int failed_pings) {
         AgentClient agent(master_, std::chrono::milliseconds(kAgentTimeoutMs));
         return agent.mysqld(kAgentTimeoutMs / 2);
     });
-    std::vector<std::future<Result<proto::ProbeResult>>> probes;
+    std::vector<std::pair<std::string, std::future<Result<proto::ProbeResult>>>> probes;
     for (const auto& s : config_.servers) {
         if (&s == &master_) {
             continue;
         }
-        probes.push_back(std::async(std::launch::async, [this, s] {
+        probes.emplace_back(s.hostname, std::async(std::launch::async, [this, s] {
             AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
             return agent.probe(master_.hostname, master_.port, kAgentTimeoutMs / 2);
         }));
     }
     if (auto m = own.get()) {
         in.master_agent = *m;
-        log->info("The master's agent: mysqld {} (pid {}), answers locally: {}", m->process,
-                  m->pid, m->answers ? "yes" : "no");
+        log->info("The master's agent: mysqld {} (pid {}), answers locally: {}{}", m->process,
+                  m->pid, m->answers ? "yes" : "no",
+                  m->process_detail.empty() ? "" : " (" + m->process_detail + ")");
     } else {
         log->warn("The master's agent did not answer: {}", m.error().message);
     }
-    for (auto& f : probes) {
+    for (auto& [from, f] : probes) {
         if (auto p = f.get()) {
+            log->info("Probe from {}'s agent: the master answers {}{}", from,
+                      p->answers ? "yes" : "no", p->error.empty() ? "" : " (" + p->error + ")");
             in.probes.push_back(*p);
+        } else {
+            log->info("Probe from {}'s agent: not asked ({})", from, p.error().message);
         }
     }
     if (failed_pings >= in.max_failed_pings && master_.secondary_check_script) {
