@@ -1,5 +1,6 @@
 // mhactl fence / unfence, and the "old master NOT fenced" record a failover leaves.
 #include <iostream>
+#include <optional>
 
 #include "manager/agents/agent_client.hpp"
 #include "manager/agents/failover_ops.hpp"
@@ -11,6 +12,10 @@
 namespace mha::manager {
 namespace {
 
+std::string unfenced_path(const config::AppConfig& config) {
+    return config.workdir_file("old_master_unfenced");
+}
+
 const config::ServerConfig* find_host(const config::AppConfig& config, const std::string& host) {
     for (const auto& s : config.servers) {
         if (s.hostname == host || s.ip == host || s.block == host) {
@@ -20,8 +25,25 @@ const config::ServerConfig* find_host(const config::AppConfig& config, const std
     return nullptr;
 }
 
-std::string unfenced_path(const config::AppConfig& config) {
-    return config.workdir_file("old_master_unfenced");
+/// The server `host` names: a block of the config, else the old master a failover left unfenced
+/// (--remove_dead_master_conf took its block out), reached with the config's defaults.
+std::optional<config::ServerConfig> server_for(const config::AppConfig& config,
+                                               const std::string& host) {
+    if (const auto* s = find_host(config, host)) {
+        return *s;
+    }
+    auto record = read_unfenced(unfenced_path(config));
+    if (!record || (record->host != host && record->ip != host) || config.servers.empty()) {
+        return std::nullopt;
+    }
+    config::ServerConfig s = config.servers.front();
+    s.block = "old master";
+    s.hostname = record->host;
+    s.ip = record->ip.empty() ? record->host : record->ip;
+    s.port = record->port;
+    s.agent_host = record->agent_host.empty() ? record->host : record->agent_host;
+    s.agent_port = record->agent_port;
+    return s;
 }
 
 /// The record names `server`: it is fenced (or unfenced on purpose) now.
@@ -50,7 +72,7 @@ void report_unfenced(const config::AppConfig& config) {
     if (!record) {
         return;
     }
-    const auto* server = find_host(config, record->host);
+    auto server = server_for(config, record->host);
     if (server && answers_read_only(*server)) {
         clear_unfenced(unfenced_path(config));
         std::cout << "The old master " << record->host
@@ -66,7 +88,7 @@ int run_fence(const UnfenceFlags& flags) {
     if (!config) {
         return 1;
     }
-    const auto* server = find_host(*config, flags.host);
+    auto server = server_for(*config, flags.host);
     if (!server) {
         print_error("--host=" + flags.host + ": no such server in " + flags.common.conf);
         return 1;
@@ -87,7 +109,7 @@ int run_unfence(const UnfenceFlags& flags) {
     if (!config) {
         return 1;
     }
-    const auto* server = find_host(*config, flags.host);
+    auto server = server_for(*config, flags.host);
     if (!server) {
         print_error("--host=" + flags.host + ": no such server in " + flags.common.conf);
         return 1;

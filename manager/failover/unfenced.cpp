@@ -38,7 +38,10 @@ void record(FailoverContext& ctx) {
     append_journal(ctx.config.workdir_file("failover.journal"), "OldMasterNotFenced",
                    label + ": " + ctx.unfenced);
     const auto path = ctx.config.workdir_file("old_master_unfenced");
-    auto written = write_unfenced(path, {ctx.cfg(ctx.dead).hostname, utc_now(), ctx.unfenced});
+    const auto& dead = ctx.cfg(ctx.dead);
+    UnfencedRecord r{dead.hostname, utc_now(), ctx.unfenced, dead.ip, dead.port,
+                     dead.agent_host, dead.agent_port};
+    auto written = write_unfenced(path, r);
     if (!written) {
         log::get("failover")->error("{}", written.error().message);
     }

@@ -1,5 +1,6 @@
 #include "manager/state/unfenced_file.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 
@@ -9,7 +10,13 @@ Result<void> write_unfenced(const std::string& path, const UnfencedRecord& recor
     const std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << record.host << '\n' << record.since << '\n' << record.reason << '\n';
+        out << record.host << '\n'
+            << record.since << '\n'
+            << record.reason << '\n'
+            << record.ip << '\n'
+            << record.port << '\n'
+            << record.agent_host << '\n'
+            << record.agent_port << '\n';
         out.flush();
         if (!out) {
             return make_error(ErrorCode::Unavailable, tmp + ": cannot write");
@@ -30,6 +37,14 @@ std::optional<UnfencedRecord> read_unfenced(const std::string& path) {
     std::getline(in, r.host);
     std::getline(in, r.since);
     std::getline(in, r.reason);
+    std::string port;
+    std::string agent_port;
+    std::getline(in, r.ip);
+    std::getline(in, port);
+    std::getline(in, r.agent_host);
+    std::getline(in, agent_port);
+    std::from_chars(port.data(), port.data() + port.size(), r.port);
+    std::from_chars(agent_port.data(), agent_port.data() + agent_port.size(), r.agent_port);
     if (r.host.empty()) {
         return UnfencedRecord{std::string(1, '?'), r.since, path + " is garbled"};
     }

@@ -14,6 +14,11 @@ struct UnfencedRecord {
     std::string host;    ///< hostname of the old master, as in the config
     std::string since;   ///< UTC, ISO 8601
     std::string reason;  ///< why it is not fenced, and the evidence the failover went on with
+    // How to reach it once --remove_dead_master_conf took its block out of the config:
+    std::string ip;
+    int port = 3306;
+    std::string agent_host;
+    int agent_port = 7443;
 };
 
 /// Writes the file atomically. Errors name the file.

@@ -2,7 +2,8 @@
 # no shutdown_script: the old master cannot be fenced. The failover goes on only because every
 # replica's agent finds it silent, and says so everywhere: the Failover Report's first lines,
 # the journal, the exit code (10) and `mhactl status`, which keeps saying it (also once the
-# old master thaws, writable) until `mhactl fence` makes it read_only. Nothing acknowledged is
+# old master thaws, writable) until `mhactl fence` makes it read_only. Then the same on the new
+# master with a shutdown_script: it fences, so exit 0 and no warning. Nothing acknowledged is
 # lost.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
@@ -16,8 +17,20 @@ LOG=$D/manager/manager.log
 old="$(addr 1)(.*:3306)"
 mhactl_status() { local rc=0; "$MHA_BIN/mhactl" status --conf="$CONF" >"$D/status.out" 2>&1 || rc=$?; echo $rc; }
 
+start_manager() {
+    "$MHA_BIN/mha-manager" --conf="$CONF" --remove_dead_master_conf "$@" >"$D/manager.out" 2>&1 &
+    manager=$!
+    sandbox_bg $manager
+    for _ in $(seq 1 100); do
+        "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 && return 0
+        kill -0 $manager 2>/dev/null || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exited at start"; }
+        sleep 0.1
+    done
+    cat "$LOG"; sandbox_fail "manager never reached PING_OK"
+}
+
 step "manager starts; load starts"
-manager_start manager "$CONF"
+start_manager
 "$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 6 --acked "$D/acked" >"$D/load.out" 2>&1 &
 load=$!
 sandbox_bg $load
@@ -67,4 +80,32 @@ mhactl_status >/dev/null
 grep -q "NOT fenced" "$D/status.out" && { cat "$D/status.out"; sandbox_fail "still warns after the fence"; }
 
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
+
+step "with a shutdown_script, the next master's agent killed and its mysqld frozen: exit 0"
+cat >"$D/shutdown.sh" <<SCRIPT
+#!/bin/bash
+case "\$*" in *--command=stop*) echo "\$*" >>"$D/shutdown.args"; kill -9 "\$(cat "$D/host2/mysqld.pid")";; esac
+exit 0
+SCRIPT
+chmod +x "$D/shutdown.sh"
+sed -i "s|^ping_interval=1$|ping_interval=1\nshutdown_script=$D/shutdown.sh|" "$CONF"
+grep -q "^\[server1\]" "$CONF" && sandbox_fail "--remove_dead_master_conf left [server1]"
+start_manager --ignore_last_failover
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 5 --acked "$D/acked2" >"$D/load2.out" 2>&1 &
+load=$!
+sandbox_bg $load
+sleep 2
+kill -9 "$(cat "$D/host2/agent.pid")"
+sandbox_cmd freeze --dir "$D" 2
+for _ in $(seq 1 600); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+rc=0; wait $manager || rc=$?
+[ "$rc" = 0 ] || { cat "$LOG"; sandbox_fail "manager exit $rc with a shutdown_script that fenced"; }
+grep -q -- "--command=stop --host=$(addr 2)" "$D/shutdown.args" || sandbox_fail "shutdown_script not run"
+report=$(awk '/----- Failover Report -----/{n++} n==2' "$LOG")
+echo "$report" | grep -q "Shut down $(addr 2)(.*) with shutdown_script" || { echo "$report"; sandbox_fail "report"; }
+echo "$report" | grep -q "NOT fenced" && { echo "$report"; sandbox_fail "a fenced master reported NOT fenced"; }
+mhactl_status >/dev/null
+grep -q "NOT fenced" "$D/status.out" && { cat "$D/status.out"; sandbox_fail "status warns after a fenced failover"; }
+wait $load || true
+"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked2" || { cat "$LOG"; sandbox_fail "verify 2"; }
 echo PASS

@@ -14,12 +14,17 @@ TEST_CASE("unfenced_file: the record stays until cleared", "[state]") {
     std::filesystem::create_directories(dir);
     const auto path = (dir / "app1.old_master_unfenced").string();
     CHECK_FALSE(read_unfenced(path));
-    REQUIRE(write_unfenced(path, {"host1", "2026-12-05T00:00:00Z", "its agent is unreachable"}));
+    REQUIRE(write_unfenced(path, {"host1", "2026-12-05T00:00:00Z", "its agent is unreachable",
+                                  "10.0.0.1", 3307, "10.0.1.1", 7444}));
     auto r = read_unfenced(path);
     REQUIRE(r);
     CHECK(r->host == "host1");
     CHECK(r->since == "2026-12-05T00:00:00Z");
     CHECK(r->reason == "its agent is unreachable");
+    CHECK(r->ip == "10.0.0.1");
+    CHECK(r->port == 3307);
+    CHECK(r->agent_host == "10.0.1.1");
+    CHECK(r->agent_port == 7444);
     CHECK(clear_unfenced(path));
     CHECK_FALSE(read_unfenced(path));
     CHECK_FALSE(clear_unfenced(path));
