@@ -82,6 +82,10 @@ grep -q "does not answer the manager, but its own agent gets an answer from it l
     || { cat "$LOG"; sandbox_fail "the log does not say why there is no failover"; }
 grep -q "is down" "$LOG" && { cat "$LOG"; sandbox_fail "a healthy master was declared down"; }
 [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "master touched by a partition"
+# MHA bug #139: its reconnect did not take the monitor lock again.
+grep -q "Took the monitor advisory lock back on the new connection" "$LOG" \
+    || { cat "$LOG"; sandbox_fail "the monitor lock was not taken back after the partition"; }
+[ "$(lock_holder)" != 0 ] || sandbox_fail "nobody holds the monitor lock after the partition"
 
 step "3. a second manager refuses, naming the first"
 second_manager
