@@ -225,7 +225,9 @@ int Monitor::run() {
             answered_insert_ping(master_.ping_type, result.error().native_code)) {
             log->warn("Got error on MySQL ping: {} (not counted: the server answers)",
                       result.error().message);
-            session_.reset();
+            if (!answered_insert_ping(master_.ping_type, result.error().native_code)) {
+                session_.reset();  // a refused login: connect again (the lock comes with it)
+            }
             std::this_thread::sleep_until(next);
             continue;
         }
