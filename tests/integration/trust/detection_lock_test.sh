@@ -50,7 +50,7 @@ topo=$("$MHA_BIN/mhactl" topology --conf="$CONF") || { echo "$topo"; sandbox_fai
 echo "$topo"
 echo "$topo" | grep -q "+--$(addr 2)(.*) (db-two)  lag=" || sandbox_fail "topology lacks node_label"
 
-tail -n +1 -F "$LOG" >"$D/tail.out" 2>/dev/null &
+tail -n +1 -F -s 0.1 "$LOG" >"$D/tail.out" 2>/dev/null &
 sandbox_bg $!
 started=$(date +%s.%N)
 "$MHA_BIN/mha-manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
@@ -63,7 +63,9 @@ for _ in $(seq 1 100); do
 done
 seen=$(date +%s.%N)
 grep -q "Ping(SELECT) succeeded" "$D/tail.out" || { cat "$LOG"; sandbox_fail "tail -F never saw the Ping line"; }
-echo "tail -F saw 'Ping(SELECT) succeeded' $(awk "BEGIN{printf \"%.2f\", $seen - $started}") s after the manager started"
+took=$(awk "BEGIN{printf \"%.2f\", $seen - $started}")
+echo "tail -F saw 'Ping(SELECT) succeeded' $took s after the manager started"
+awk "BEGIN{exit !($took < 2)}" || sandbox_fail "tail -F saw the Ping line only after $took s"
 [ "$(grep -c "no meaning without SSH and MHA's Perl node tools" "$LOG")" = 1 ] \
     || { cat "$LOG"; sandbox_fail "not exactly one line about the inert keys"; }
 grep "no meaning without SSH" "$LOG" | grep -q "client_bindir, client_libdir, handle_raw_binlog, remote_workdir, ssh_connection_timeout, ssh_host, ssh_options, ssh_port:" \
