@@ -23,9 +23,10 @@ int run_agent(const config::AgentConfig& config) {
         return 1;
     }
     if (auto learned = learn_pid_file(config); !learned) {
-        log->warn("agent.cnf sets no pid_file and mysqld does not tell its @@pid_file now ({}); "
-                  "until it does, /v1/mysqld answers process \"unknown\"",
-                  learned.error().message);
+        log->warn(
+            "agent.cnf sets no pid_file and mysqld does not tell its @@pid_file now ({}); "
+            "until it does, /v1/mysqld answers process \"unknown\"",
+            learned.error().message);
     }
     server.run();
     log->info("mha-agent stopped");

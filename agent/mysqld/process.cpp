@@ -228,8 +228,9 @@ MysqldProcess without_pid_file(const std::string& pid_file, int err, std::int64_
 
 MysqldProcess inspect_mysqld(const std::string& pid_file, std::int64_t (*find_any)()) {
     if (pid_file.empty()) {
-        return unknown("pid file unknown: agent.cnf sets no pid_file and mysqld has not told "
-                       "its @@pid_file yet");
+        return unknown(
+            "pid file unknown: agent.cnf sets no pid_file and mysqld has not told "
+            "its @@pid_file yet");
     }
     auto text = read_small_file(pid_file);
     if (!text) {

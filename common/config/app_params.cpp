@@ -191,9 +191,9 @@ bool is_local_param(std::string_view key) {
 bool is_inert_param(std::string_view key) {
     // ssh_user is not among them: hooks get it (--ssh_user, --user), as MHA passes it.
     static constexpr std::string_view kInert[] = {
-        "client_bindir", "client_libdir", "handle_raw_binlog",      "remote_workdir",
-        "ssh_host",      "ssh_ip",        "ssh_connection_timeout", "ssh_options",
-        "ssh_port"};
+        "client_bindir",          "client_libdir", "handle_raw_binlog",
+        "remote_workdir",         "ssh_host",      "ssh_ip",
+        "ssh_connection_timeout", "ssh_options",   "ssh_port"};
     return std::find(std::begin(kInert), std::end(kInert), key) != std::end(kInert);
 }
 

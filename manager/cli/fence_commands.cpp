@@ -50,7 +50,8 @@ std::optional<config::ServerConfig> server_for(const config::AppConfig& config,
 void clear_record_of(const config::AppConfig& config, const config::ServerConfig& server) {
     auto record = read_unfenced(unfenced_path(config));
     if (record && record->host == server.hostname && clear_unfenced(unfenced_path(config))) {
-        print_info("Cleared the failover's \"old master " + server.hostname + " NOT fenced\" record.");
+        print_info("Cleared the failover's \"old master " + server.hostname +
+                   " NOT fenced\" record.");
     }
 }
 

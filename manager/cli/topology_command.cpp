@@ -68,10 +68,10 @@ void print_children(const config::AppConfig& config, const std::vector<ServerSta
         }
         std::string lag =
             r.seconds_behind_master ? std::to_string(*r.seconds_behind_master) + "s" : "NULL";
-        std::cout << indent << "+--" << label(config, s) << "  lag=" << lag << " io=" << r.slave_io_running
-                  << " sql=" << r.slave_sql_running << " read=" << r.master_log_file << ":"
-                  << r.read_master_log_pos << " exec=" << r.relay_master_log_file << ":"
-                  << r.exec_master_log_pos << '\n';
+        std::cout << indent << "+--" << label(config, s) << "  lag=" << lag
+                  << " io=" << r.slave_io_running << " sql=" << r.slave_sql_running
+                  << " read=" << r.master_log_file << ":" << r.read_master_log_pos
+                  << " exec=" << r.relay_master_log_file << ":" << r.exec_master_log_pos << '\n';
         print_children(config, servers, s, indent + "   ");
     }
 }

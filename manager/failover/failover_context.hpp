@@ -55,7 +55,7 @@ struct FailoverContext {
     Coordinates coords = Coordinates::FilePosition;  ///< the cluster's, from Phase 1
     std::vector<std::size_t> errant;  ///< replicas with errant GTIDs: never promoted
     bool dead_agent_up = false;
-    std::string unfenced;  ///< non-empty: the old master is NOT fenced, and why (Phase 2)
+    std::string unfenced;      ///< non-empty: the old master is NOT fenced, and why (Phase 2)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

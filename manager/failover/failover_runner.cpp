@@ -83,10 +83,9 @@ std::string build_report(const FailoverContext& ctx, int code, const std::string
     if (!ctx.unfenced.empty()) {
         r += unfenced_warning(ctx.label(ctx.dead), ctx.unfenced) + "\n\n";
     }
-    r += "Master " +
-                    ctx.label(ctx.dead) + " is down!\n\nCheck MHA Manager logs at " + host + ":" +
-                    ctx.cfg(0).manager_log.value_or("stderr") + " for details.\n\n" +
-                    "Started automated(non-interactive) failover.\n";
+    r += "Master " + ctx.label(ctx.dead) + " is down!\n\nCheck MHA Manager logs at " + host + ":" +
+         ctx.cfg(0).manager_log.value_or("stderr") + " for details.\n\n" +
+         "Started automated(non-interactive) failover.\n";
     for (const auto& line : ctx.report) {
         r += line + "\n";
     }

@@ -39,8 +39,8 @@ namespace {
 Result<void> shut_down_with_script(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
-    std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname,
-                                     "--ip=" + dead.ip, "--port=" + std::to_string(dead.port)};
+    std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname, "--ip=" + dead.ip,
+                                     "--port=" + std::to_string(dead.port)};
     if (dead.master_pid_file) {
         args.push_back("--pid_file=" + *dead.master_pid_file);
     }
@@ -101,8 +101,9 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
         log->info("* Phase 2: Dead Master Shutdown Phase completed.");
         return Phase::FindLatest;
     }
-    log->warn("shutdown_script is not set and the dead master could not be fenced through its "
-              "agent.");
+    log->warn(
+        "shutdown_script is not set and the dead master could not be fenced through its "
+        "agent.");
     why += ", and no shutdown_script is set";
     if (auto accepted = accept_unfenced(ctx, why); !accepted) {
         return tl::unexpected(accepted.error());

@@ -39,8 +39,8 @@ void record(FailoverContext& ctx) {
                    label + ": " + ctx.unfenced);
     const auto path = ctx.config.workdir_file("old_master_unfenced");
     const auto& dead = ctx.cfg(ctx.dead);
-    UnfencedRecord r{dead.hostname, utc_now(), ctx.unfenced, dead.ip, dead.port,
-                     dead.agent_host, dead.agent_port};
+    UnfencedRecord r{dead.hostname, utc_now(),       ctx.unfenced,   dead.ip,
+                     dead.port,     dead.agent_host, dead.agent_port};
     auto written = write_unfenced(path, r);
     if (!written) {
         log::get("failover")->error("{}", written.error().message);
@@ -56,8 +56,8 @@ Result<void> accept_unfenced(FailoverContext& ctx, const std::string& why) {
     for (auto i : ctx.replicas) {
         const auto* from = &ctx.cfg(i);
         probes.emplace_back(i, std::async(std::launch::async, [&ctx, from, &dead] {
-            return ctx.agents.answers_to(*from, dead);
-        }));
+                                return ctx.agents.answers_to(*from, dead);
+                            }));
     }
     std::string silent;
     for (auto& [i, probe] : probes) {

@@ -19,8 +19,8 @@ Decision counted_death(const DetectionInput& in) {
     d.needs_fence = !in.master_agent || in.master_agent->process != "absent";
     const auto pings = std::to_string(in.failed_pings) + " failed pings";
     if (!in.master_agent) {
-        d.reason = "neither it nor its agent answers, and no other host gets an answer, after " +
-                   pings;
+        d.reason =
+            "neither it nor its agent answers, and no other host gets an answer, after " + pings;
     } else if (in.master_agent->process == "unknown") {
         d.reason = agent_words(*in.master_agent) + ", it answers no one after " + pings;
     } else {

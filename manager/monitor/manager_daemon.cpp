@@ -4,18 +4,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "common/log/log.hpp"
 #include "manager/agents/failover_ops.hpp"
 #include "manager/checks/collect.hpp"
+#include "manager/checks/repl_check.hpp"
 #include "manager/failover/failover_runner.hpp"
 #include "manager/failover/markers.hpp"
-#include "manager/checks/repl_check.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/monitor/monitor.hpp"
 #include "manager/monitor/single_manager.hpp"

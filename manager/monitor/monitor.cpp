@@ -24,7 +24,8 @@ constexpr int kAgentTimeoutMs = 800;  // the agents answer in a few ms; a silent
 /// How long a lock held by someone else is waited for: a manager killed a moment ago leaves its
 /// session on the server until mysqld notices (at the end of its DO SLEEP step).
 std::chrono::milliseconds lock_wait(int ping_interval) {
-    return std::max(std::chrono::milliseconds(2000), std::chrono::milliseconds(1000 * ping_interval));
+    return std::max(std::chrono::milliseconds(2000),
+                    std::chrono::milliseconds(1000 * ping_interval));
 }
 
 }  // namespace
@@ -65,9 +66,10 @@ bool Monitor::connect_and_lock() {
     session_ = std::move(*session);
     auto locked = take_monitor_lock(*session_, 0, lock_wait(master_.ping_interval));
     if (!locked) {
-        log->error("Target master's advisory lock is already held by someone: {}. Please check "
-                   "whether you monitor the same master from multiple monitoring processes.",
-                   locked.error().message);
+        log->error(
+            "Target master's advisory lock is already held by someone: {}. Please check "
+            "whether you monitor the same master from multiple monitoring processes.",
+            locked.error().message);
         session_.reset();
         return false;
     }
@@ -90,9 +92,10 @@ Result<void> Monitor::reconnect() {
         return locked;
     }
     if (session_->connection_id() != lock_connection_) {
-        log::get("manager")->info("Took the monitor advisory lock back on the new connection {} "
-                                  "(was {}).",
-                                  session_->connection_id(), lock_connection_);
+        log::get("manager")->info(
+            "Took the monitor advisory lock back on the new connection {} "
+            "(was {}).",
+            session_->connection_id(), lock_connection_);
         lock_connection_ = session_->connection_id();
     }
     return {};
@@ -153,9 +156,10 @@ Decision Monitor::investigate(int failed_pings) {
             continue;
         }
         probes.emplace_back(s.hostname, std::async(std::launch::async, [this, s] {
-            AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
-            return agent.probe(master_.hostname, master_.port, kAgentTimeoutMs / 2);
-        }));
+                                AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
+                                return agent.probe(master_.hostname, master_.port,
+                                                   kAgentTimeoutMs / 2);
+                            }));
     }
     if (auto m = own.get()) {
         in.master_agent = *m;
@@ -216,9 +220,10 @@ int Monitor::run() {
             continue;
         }
         if (lost_lock_) {
-            log->error("{} while reconnecting: another manager monitors {} now. Exiting: one "
-                       "manager per cluster.",
-                       result.error().message, master_.hostname);
+            log->error(
+                "{} while reconnecting: another manager monitors {} now. Exiting: one "
+                "manager per cluster.",
+                result.error().message, master_.hostname);
             return 1;
         }
         if (is_alive_error(result.error().native_code) ||

@@ -54,17 +54,18 @@ Result<void> take_monitor_lock(mysql::Session& session, std::uint64_t previous_c
         }
         if (*holder != 0 && *holder == previous_connection && !killed_previous) {
             // Our own session from before the reconnect (a stalled network): end it.
-            log::get("manager")->info("The monitor lock is still held by this manager's previous "
-                                      "connection {}: killing it.",
-                                      *holder);
+            log::get("manager")->info(
+                "The monitor lock is still held by this manager's previous "
+                "connection {}: killing it.",
+                *holder);
             (void)session.execute("KILL " + std::to_string(*holder));
             killed_previous = true;
             continue;
         }
         if (std::chrono::steady_clock::now() >= until) {
-            return make_error(ErrorCode::FailedPrecondition,
-                              "the monitor advisory lock is held by " +
-                                  describe_connection(session, *holder));
+            return make_error(
+                ErrorCode::FailedPrecondition,
+                "the monitor advisory lock is held by " + describe_connection(session, *holder));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -56,8 +56,9 @@ bool clear_unfenced(const std::string& path) { return std::remove(path.c_str()) 
 std::string unfenced_warning(const std::string& label, const std::string& reason) {
     std::string text = "WARNING: the old master ";
     text.append(label).append(" is NOT fenced: ").append(reason);
-    text.append(". It may accept writes again if it comes back: fence it (mhactl fence "
-                "--host=...) or make sure it stays down.");
+    text.append(
+        ". It may accept writes again if it comes back: fence it (mhactl fence "
+        "--host=...) or make sure it stays down.");
     return text;
 }
 

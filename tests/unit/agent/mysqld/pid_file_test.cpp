@@ -18,8 +18,8 @@ TEST_CASE("resolve_pid_file: @@pid_file relative to @@datadir", "[agent][fence]"
 
 TEST_CASE("known_pid_file: agent.cnf first, else what mysqld told in an earlier run",
           "[agent][fence]") {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("mha-pidfile-test-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("mha-pidfile-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     mha::config::AgentConfig config;
     config.workdir = dir.string();

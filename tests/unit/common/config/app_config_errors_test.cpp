@@ -144,8 +144,7 @@ TEST_CASE("AppConfig: the global config only contributes [server default]", "[co
           "ignored");
 }
 
-TEST_CASE("AppConfig: keys that mean nothing here give one warning naming them all",
-          "[config]") {
+TEST_CASE("AppConfig: keys that mean nothing here give one warning naming them all", "[config]") {
     auto config = parse(
         "[server default]\nssh_user=root\nssh_port=22\nclient_bindir=/usr/bin\n"
         "client_libdir=/usr/lib64\nhandle_raw_binlog=1\nremote_workdir=/tmp\n"

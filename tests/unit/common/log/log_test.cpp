@@ -16,8 +16,7 @@ std::string read_all(const std::filesystem::path& path) {
 }
 }  // namespace
 
-TEST_CASE("log: every line is in the file when it is logged, also after copytruncate",
-          "[log]") {
+TEST_CASE("log: every line is in the file when it is logged, also after copytruncate", "[log]") {
     auto dir =
         std::filesystem::temp_directory_path() / ("mha-log-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
