@@ -26,7 +26,7 @@ bool is_known_param(std::string_view key);
 bool is_local_param(std::string_view key);
 /// MHA keys that mean nothing without SSH and MHA's Perl node tools (ssh_host, ssh_ip, ssh_port,
 /// ssh_connection_timeout, ssh_options, client_bindir, client_libdir, handle_raw_binlog,
-/// remote_workdir): accepted, typed, ignored, and named in one warning.
+/// master_binlog_dir, remote_workdir): accepted, typed, ignored, and named in one warning.
 bool is_inert_param(std::string_view key);
 
 /// Parses `raw` into the typed field for `key` (which must be known).

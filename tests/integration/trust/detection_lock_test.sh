@@ -68,7 +68,7 @@ echo "tail -F saw 'Ping(SELECT) succeeded' $took s after the manager started"
 awk "BEGIN{exit !($took < 2)}" || sandbox_fail "tail -F saw the Ping line only after $took s"
 [ "$(grep -c "no meaning without SSH and MHA's Perl node tools" "$LOG")" = 1 ] \
     || { cat "$LOG"; sandbox_fail "not exactly one line about the inert keys"; }
-grep "no meaning without SSH" "$LOG" | grep -q "client_bindir, client_libdir, handle_raw_binlog, remote_workdir, ssh_connection_timeout, ssh_host, ssh_options, ssh_port:" \
+grep "no meaning without SSH" "$LOG" | grep -q "client_bindir, client_libdir, handle_raw_binlog, master_binlog_dir, remote_workdir, ssh_connection_timeout, ssh_host, ssh_options, ssh_port:" \
     || { grep "no meaning" "$LOG"; sandbox_fail "the line does not name every inert key"; }
 wait_status 0 10 || { cat "$LOG"; sandbox_fail "no PING_OK"; }
 
