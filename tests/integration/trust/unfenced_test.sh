@@ -29,12 +29,13 @@ start_manager() {
     cat "$LOG"; sandbox_fail "manager never reached PING_OK"
 }
 
-step "manager starts; load starts"
+# The load ends before the fault: with the old master's agent gone its binlog cannot be saved,
+# so a write acknowledged in the instant before the freeze, not yet sent to a replica, would be
+# lost whatever the manager does (asynchronous replication).
+step "manager starts; a load runs"
 start_manager
-"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 6 --acked "$D/acked" >"$D/load.out" 2>&1 &
-load=$!
-sandbox_bg $load
-sleep 2
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 3 --acked "$D/acked" >"$D/load.out" 2>&1 \
+    || { cat "$D/load.out"; sandbox_fail "load"; }
 
 step "the master's agent is killed, then its mysqld frozen"
 kill -9 "$(cat "$D/host1/agent.pid")"
@@ -61,7 +62,6 @@ step "mhactl status says it while the old master is frozen, and once it thaws (w
 [ "$(mhactl_status)" = 2 ] || { cat "$D/status.out"; sandbox_fail "status code"; }
 grep -q "WARNING: the old master $(addr 1) is NOT fenced" "$D/status.out" \
     || { cat "$D/status.out"; sandbox_fail "mhactl status does not say NOT fenced"; }
-wait $load || true
 sandbox_cmd thaw --dir "$D" 1
 [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "setup: the thawed old master is read_only"
 mhactl_status >/dev/null
@@ -91,10 +91,8 @@ chmod +x "$D/shutdown.sh"
 sed -i "s|^ping_interval=1$|ping_interval=1\nshutdown_script=$D/shutdown.sh|" "$CONF"
 grep -q "^\[server1\]" "$CONF" && sandbox_fail "--remove_dead_master_conf left [server1]"
 start_manager --ignore_last_failover
-"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 5 --acked "$D/acked2" >"$D/load2.out" 2>&1 &
-load=$!
-sandbox_bg $load
-sleep 2
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 3 --acked "$D/acked2" >"$D/load2.out" 2>&1 \
+    || { cat "$D/load2.out"; sandbox_fail "load 2"; }
 kill -9 "$(cat "$D/host2/agent.pid")"
 sandbox_cmd freeze --dir "$D" 2
 for _ in $(seq 1 600); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
@@ -106,6 +104,5 @@ echo "$report" | grep -q "Shut down $(addr 2)(.*) with shutdown_script" || { ech
 echo "$report" | grep -q "NOT fenced" && { echo "$report"; sandbox_fail "a fenced master reported NOT fenced"; }
 mhactl_status >/dev/null
 grep -q "NOT fenced" "$D/status.out" && { cat "$D/status.out"; sandbox_fail "status warns after a fenced failover"; }
-wait $load || true
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked2" || { cat "$LOG"; sandbox_fail "verify 2"; }
 echo PASS
