@@ -7,7 +7,8 @@
 #  3. a second mha-manager refuses, naming the first (same workdir: its pid; another workdir: the
 #     lock holder's connection); the first's session KILLed on the master: the lock is taken
 #     back, and a second manager still refuses;
-#  4. the manager SIGKILLed: its log ends with its last logged line;
+#  4. the manager SIGKILLed: its log ends with its last logged line; a manager whose lock was
+#     taken by someone else while it reconnected exits, naming the holder;
 #  5. kill-mysqld under load: failover at once on the crash path (the agent knows the process
 #     is gone), nothing acknowledged lost.
 set -euo pipefail
@@ -130,6 +131,20 @@ case "$last" in
     *) tail -3 "$LOG"; sandbox_fail "the log ends with '$last'";;
 esac
 [ "$(tail -c 1 "$LOG" | od -An -c | tr -d ' ')" = '\n' ] || sandbox_fail "the last line is cut"
+
+step "4b. someone else takes the lock the moment the manager's session is KILLed: it exits"
+manager_start manager "$CONF"
+holder=$(lock_holder)
+sandbox_sql "$D" 1 "KILL $holder; SELECT GET_LOCK('$LOCK', 5); SELECT SLEEP(5)" >"$D/intruder.out" &
+intruder=$!
+sandbox_bg $intruder
+rc=0
+for _ in $(seq 1 100); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+wait $manager || rc=$?
+[ "$rc" = 1 ] || { cat "$LOG"; sandbox_fail "the manager kept monitoring without the lock (exit $rc)"; }
+grep -q "the monitor advisory lock is held by connection [0-9]* (root@localhost.*) while reconnecting: another manager monitors $(addr 1) now. Exiting" "$LOG" \
+    || { tail -5 "$LOG"; sandbox_fail "no log line naming the lock's new holder"; }
+wait $intruder || true
 
 step "5. kill-mysqld under load: the crash path, as fast as with pid_file set"
 manager_start manager "$CONF"
