@@ -162,7 +162,9 @@ noticed=$(date +%s.%N)
 for _ in $(seq 1 600); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
 rc=0
 wait $manager || rc=$?
+done_at=$(date +%s.%N)
 [ "$rc" = 0 ] || { cat "$LOG"; sandbox_fail "manager exit $rc"; }
+echo "failover finished $(awk "BEGIN{printf \"%.2f\", $done_at - $killed}") s after the kill"
 # zombie: exited, not yet reaped; absent: reaped (the pid file, learned, names no process)
 grep -Eq "is down: its agent reports mysqld (zombie|absent \(no process [0-9]+ \(from $D/host1/mysqld.pid\)\))" "$LOG" \
     || { cat "$LOG"; sandbox_fail "not the crash path"; }
