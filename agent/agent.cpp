@@ -1,6 +1,7 @@
 #include "agent/agent.hpp"
 
 #include "agent/metrics.hpp"
+#include "agent/mysqld/pid_file.hpp"
 #include "agent/routes.hpp"
 #include "common/http/server.hpp"
 #include "common/log/log.hpp"
@@ -20,6 +21,12 @@ int run_agent(const config::AgentConfig& config) {
     if (auto started = server.start(); !started) {
         log->error("cannot start: {}", started.error().message);
         return 1;
+    }
+    if (auto learned = learn_pid_file(config); !learned) {
+        log->warn(
+            "agent.cnf sets no pid_file and mysqld does not tell its @@pid_file now ({}); "
+            "until it does, /v1/mysqld answers process \"unknown\"",
+            learned.error().message);
     }
     server.run();
     log->info("mha-agent stopped");

@@ -4,8 +4,9 @@
 #include <mutex>
 
 #include "agent/fence_file.hpp"
-#include "agent/mysqld_process.hpp"
-#include "agent/mysqld_sql.hpp"
+#include "agent/mysqld/pid_file.hpp"
+#include "agent/mysqld/process.hpp"
+#include "agent/mysqld/sql.hpp"
 #include "agent/probe_socket.hpp"
 #include "common/log/log.hpp"
 
@@ -123,11 +124,12 @@ proto::FenceResult fence_mysqld(const config::AgentConfig& config,
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::milliseconds(request.timeout_ms);
     proto::FenceResult out;
-    auto process = inspect_mysqld(config.mysqld_pid_file);
+    auto process = inspect_mysqld(known_pid_file(config).path);
     out.process = std::string(process_state_name(process.state));
     out.pid = process.pid;
-    const bool can_answer =
-        process.state == ProcessState::Running || process.state == ProcessState::Absent;
+    const bool can_answer = process.state == ProcessState::Running ||
+                            process.state == ProcessState::Absent ||
+                            process.state == ProcessState::Unknown;
     WireOutcome wire;
     if (can_answer && !request.kill) {
         wire = probe_wire(ProbeEndpoint{"", 0, config.mysqld_socket}, "", deadline);
@@ -143,6 +145,12 @@ proto::FenceResult fence_mysqld(const config::AgentConfig& config,
         read_only_or_kill(config, process, super == SuperReadOnly::Yes, deadline, out);
     } else if (has_process) {
         kill_it(process, out);  // alive but no greeting in time: hung
+    } else if (process.state == ProcessState::Unknown) {
+        // Silent, and no known process to kill: a hung mysqld may still wake up and write.
+        out.action = "none";
+        note_error(out, Error{ErrorCode::FailedPrecondition,
+                              "mysqld does not answer and its process is unknown (" +
+                                  process.detail + "): nothing to kill"});
     } else {
         out.action = "none";  // exited (zombie) or no mysqld process, and nothing answers
         out.fenced = true;

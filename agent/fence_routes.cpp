@@ -1,8 +1,8 @@
 #include "agent/fence_routes.hpp"
 
 #include "agent/fence.hpp"
-#include "agent/mysqld_liveness.hpp"
-#include "agent/mysqld_sql.hpp"
+#include "agent/mysqld/liveness.hpp"
+#include "agent/mysqld/sql.hpp"
 #include "agent/probe.hpp"
 
 namespace mha::agent {

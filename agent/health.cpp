@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "agent/log_local.hpp"
+#include "agent/mysqld/pid_file.hpp"
 #include "common/mysql/session.hpp"
 
 namespace mha::agent {
@@ -47,6 +48,7 @@ proto::MysqldHealth check_mysqld(const config::AgentConfig& config) {
         return health;
     }
     health.reachable = true;
+    (void)learn_pid_file(config, **session);  // without pid_file in agent.cnf: keep it known
     health.version = rows->value(0, "version", (*session)->server_version());
     health.server_id = to_u32(rows->value(0, "server_id"));
     health.read_only = flag(rows->value(0, "read_only"));

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <charconv>
 
-#include "agent/mysqld_liveness.hpp"
-#include "agent/mysqld_sql.hpp"
+#include "agent/mysqld/liveness.hpp"
+#include "agent/mysqld/sql.hpp"
 #include "agent/probe_socket.hpp"
 
 namespace mha::agent {

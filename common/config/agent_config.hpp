@@ -23,7 +23,8 @@ enum class ClientRole { Manager, Monitor };
 ///             max_connections = 64, max_header_bytes = 8192, max_body_bytes = 1048576,
 ///             io_timeout = 30 (seconds: each read/write/handshake), log_file, log_level
 ///             workdir (default /var/tmp/mha-agent; on the relay logs' filesystem)
-///   [mysqld]  socket (required), pid_file, credentials_file (a client option file with
+///   [mysqld]  socket (required), pid_file (default: mysqld's @@pid_file, cached in workdir),
+///             credentials_file (a client option file with
 ///             user= and password= under [client]), connect_timeout = 2 (seconds),
 ///             mysqlbinlog (default: mariadb-binlog or mysqlbinlog from PATH),
 ///             binlog_dir, binlog_index, relay_log_dir, relay_log_index (default: asked

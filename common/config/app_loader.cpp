@@ -91,11 +91,8 @@ Result<RawParams> AppLoader::read_params(const std::string& file, const IniSecti
             return config_error(file, entry.line, entry.key,
                                 "unknown parameter in [" + section.name + "]");
         }
-        if (is_ssh_param(entry.key) && !ssh_warned_) {
-            ssh_warned_ = true;
-            warn(file, entry.line, entry.key,
-                 "SSH is not used (each host's agent does that work): ssh_* parameters are "
-                 "accepted and ignored");
+        if (is_inert_param(entry.key)) {
+            inert_.insert(entry.key);
         }
         if (is_default && is_local_param(entry.key)) {
             warn(file, entry.line, entry.key,
@@ -291,6 +288,15 @@ Result<AppConfig> AppLoader::resolve() {
     }
     if (auto status = check_servers(); !status) {
         return tl::unexpected(status.error());
+    }
+    if (!inert_.empty()) {
+        std::string keys;
+        for (const auto& k : inert_) {
+            keys += (keys.empty() ? "" : ", ") + k;
+        }
+        config_.warnings.push_back(options_.conf_path + ": " + keys +
+                                   ": no meaning without SSH and MHA's Perl node tools (each "
+                                   "host's agent does that work): ignored");
     }
     return std::move(config_);
 }

@@ -2,6 +2,7 @@
 
 // Internal to common/config: reads the global and app files and resolves MHA's scoping.
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,7 @@ private:
     RawParams defaults_;  ///< global [server default] overlaid by the app's
     std::vector<RawBlock> servers_;
     std::vector<RawBlock> binlogs_;
-    bool ssh_warned_ = false;
+    std::set<std::string> inert_;  ///< MHA keys found that mean nothing here (one warning)
 };
 
 }  // namespace mha::config::detail

@@ -188,7 +188,15 @@ bool is_local_param(std::string_view key) {
     return param != nullptr && param->local;
 }
 
-bool is_ssh_param(std::string_view key) { return key.substr(0, 4) == "ssh_"; }
+bool is_inert_param(std::string_view key) {
+    // ssh_user is not among them: hooks get it (--ssh_user, --user), as MHA passes it.
+    // master_binlog_dir was save_binary_logs' search path: the agent knows its binlogs.
+    static constexpr std::string_view kInert[] = {
+        "client_bindir",  "client_libdir", "handle_raw_binlog",      "master_binlog_dir",
+        "remote_workdir", "ssh_host",      "ssh_connection_timeout", "ssh_ip",
+        "ssh_options",    "ssh_port"};
+    return std::find(std::begin(kInert), std::end(kInert), key) != std::end(kInert);
+}
 
 Result<void> apply_param(ServerConfig& server, std::string_view key, const RawValue& raw) {
     const auto* param = find_param(key);

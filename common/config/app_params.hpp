@@ -24,8 +24,10 @@ using RawParams = std::map<std::string, RawValue, std::less<>>;
 bool is_known_param(std::string_view key);
 /// Keys never inherited from [server default].
 bool is_local_param(std::string_view key);
-/// SSH keys: accepted, typed, ignored.
-bool is_ssh_param(std::string_view key);
+/// MHA keys that mean nothing without SSH and MHA's Perl node tools (ssh_host, ssh_ip, ssh_port,
+/// ssh_connection_timeout, ssh_options, client_bindir, client_libdir, handle_raw_binlog,
+/// master_binlog_dir, remote_workdir): accepted, typed, ignored, and named in one warning.
+bool is_inert_param(std::string_view key);
 
 /// Parses `raw` into the typed field for `key` (which must be known).
 /// Errors: "FILE:LINE: KEY: what is wrong".

@@ -30,6 +30,10 @@ spdlog::level::level_enum parse_level(std::string_view name) {
 void apply(spdlog::logger& logger) {
     logger.sinks() = g_sinks;
     logger.set_level(g_level);
+    // Every line reaches the file when it is logged: `tail -f` follows the monitor, and a
+    // SIGKILLed process loses nothing it logged. The file is opened for append (O_APPEND), so
+    // logrotate's copytruncate keeps working.
+    logger.flush_on(spdlog::level::trace);
     if (g_json) {
         logger.set_pattern(
             R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":"%v"})");

@@ -151,15 +151,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PurgeResult, purged, removed, ke
 
 // ---- Detection and fencing (issue 15): GET /v1/mysqld, GET /v1/probe, POST /v1/fence,
 // POST /v1/unfence. "process" values: "running", "stopped" (SIGSTOP: frozen), "zombie" (exited,
-// not reaped), "absent" (no pid file, no such process, or the pid is not a mysqld).
+// not reaped), "absent" (known gone: the pid file names no process or no mysqld, or there is no
+// pid file and no mysqld on the host), "unknown" (the agent cannot tell: no evidence).
 
 /// GET /v1/mysqld[?timeout_ms=1000]: the local mysqld's liveness; always 200 (400 on a bad
-/// timeout_ms). Dead at once (DESIGN.md §5) when process is "absent" or "zombie".
+/// timeout_ms). Dead at once (DESIGN.md §5) when process is "absent" or "zombie" and it does not
+/// answer; "unknown" is no evidence (the ping count decides).
 struct MysqldLiveness {
-    std::string process;         ///< running / stopped / zombie / absent
+    std::string process;         ///< running / stopped / zombie / absent / unknown
     std::int64_t pid = 0;        ///< from the pid file; 0 when there is none
     std::string process_name;    ///< mysqld or mariadbd; empty when absent
-    std::string process_detail;  ///< why absent ("no pid file …", "no process …")
+    std::string process_detail;  ///< why absent or unknown ("no process …", "pid file unknown …")
     bool greeting = false;       ///< the server greeted over its unix socket within the deadline
     bool answers = false;        ///< greeting and a server reply to the login (SELECT 1 or an error)
     bool select_ok = false;      ///< SELECT 1 returned its row with the agent's credentials

@@ -126,6 +126,16 @@ Result<std::string> AgentFailoverOps::fence(const config::ServerConfig& server) 
     return f.action + (f.fence_file_written ? ", fence file " + f.fence_file + " written" : "");
 }
 
+Result<bool> AgentFailoverOps::answers_to(const config::ServerConfig& from,
+                                          const config::ServerConfig& target) {
+    AgentClient agent(from, timeout_);
+    auto probe = agent.probe(target.hostname, target.port, 1000);
+    if (!probe) {
+        return tl::unexpected(probe.error());
+    }
+    return probe->answers;
+}
+
 Result<std::uint64_t> AgentFailoverOps::save_binlog(const config::ServerConfig& dead,
                                                     const BinlogCoord& from,
                                                     const std::string& out) {

@@ -15,6 +15,8 @@ public:
 
     bool reachable(const config::ServerConfig& server) override;
     Result<std::string> fence(const config::ServerConfig& server) override;
+    Result<bool> answers_to(const config::ServerConfig& from,
+                            const config::ServerConfig& target) override;
     Result<std::uint64_t> save_binlog(const config::ServerConfig& dead, const BinlogCoord& from,
                                       const std::string& out) override;
     Result<std::vector<std::string>> binlog_files(const config::ServerConfig& server) override;

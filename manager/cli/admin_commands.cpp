@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "common/config/conf_edit.hpp"
-#include "manager/agents/agent_client.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/cli/output.hpp"
 #include "manager/state/status_file.hpp"
@@ -34,6 +33,7 @@ int run_status(const StatusFlags& flags) {
     auto record = read_status(status_path(*config));
     if (!record || !pid_alive(record->pid)) {
         std::cout << app << " is stopped(2:NOT_RUNNING).\n";
+        report_unfenced(*config);
         return static_cast<int>(MonitorStatus::NotRunning);
     }
     MonitorStatus status = record->status;
@@ -45,6 +45,7 @@ int run_status(const StatusFlags& flags) {
     int code = static_cast<int>(status);
     std::cout << app << " (pid:" << record->pid << ") is running(" << code << ":"
               << status_name(status) << "), master:" << record->master << '\n';
+    report_unfenced(*config);
     return code;
 }
 
@@ -78,28 +79,6 @@ int run_stop(const StopFlags& flags) {
     }
     std::cout << "Stopped " << config->app_name << " successfully.\n";
     return 0;
-}
-
-int run_unfence(const UnfenceFlags& flags) {
-    auto config = load_config_or_report(flags.common);
-    if (!config) {
-        return 1;
-    }
-    for (const auto& s : config->servers) {
-        if (s.hostname != flags.host && s.ip != flags.host && s.block != flags.host) {
-            continue;
-        }
-        AgentClient agent(s, std::chrono::seconds(5));
-        auto r = agent.unfence();
-        if (!r) {
-            print_error(r.error().message);
-            return 1;
-        }
-        print_info(*r);
-        return 0;
-    }
-    print_error("--host=" + flags.host + ": no such server in " + flags.common.conf);
-    return 1;
 }
 
 int run_conf_host(const ConfHostFlags& flags) {

@@ -91,6 +91,13 @@ struct UnfenceFlags {
 };
 /// mhactl unfence: removes the fence file through that server's agent (DESIGN.md §4).
 int run_unfence(const UnfenceFlags& flags);
+/// mhactl fence: POST /v1/fence through that server's agent (read_only, else SIGKILL; the
+/// fence file). Either clears a failover's "old master NOT fenced" record of that host.
+int run_fence(const UnfenceFlags& flags);
+
+/// For mhactl status: a failover's "old master NOT fenced" warning, until that host is fenced,
+/// unfenced on purpose, or answers with read_only=1 (then the record is removed).
+void report_unfenced(const config::AppConfig& config);
 
 struct SecondaryCheckFlags {
     CommonFlags common;  ///< the agents' TLS files and ports; default $MHA_CONF

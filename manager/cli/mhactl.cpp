@@ -132,6 +132,11 @@ int mhactl_main(int argc, char** argv) {
     unfence_cmd->add_option("--host", unfence.host, "hostname, ip or block of the server")
         ->required();
 
+    UnfenceFlags fence;
+    auto* fence_cmd = app.add_subcommand("fence", "fence a host through its agent");
+    add_common(fence_cmd, fence.common);
+    fence_cmd->add_option("--host", fence.host, "hostname, ip or block of the server")->required();
+
     try {
         app.parse(args);
     } catch (const CLI::ParseError& e) {
@@ -151,6 +156,7 @@ int mhactl_main(int argc, char** argv) {
     if (*conf_host) return run_conf_host(conf);
     if (*switch_cmd) return run_switch(sw);
     if (*unfence_cmd) return run_unfence(unfence);
+    if (*fence_cmd) return run_fence(fence);
     if (*secondary_cmd) return run_secondary_check(secondary);
     return 1;
 }

@@ -11,16 +11,25 @@
 namespace mha::manager {
 namespace {
 
-std::string label(const ServerState& s) {
-    return s.hostname + "(" + s.ip + ":" + std::to_string(s.port) + ")";
+/// hostname(ip:port), then " (node_label)" as MHA prints it in its topology.
+std::string label(const config::AppConfig& config, const ServerState& s) {
+    std::string text = s.hostname + "(" + s.ip + ":" + std::to_string(s.port) + ")";
+    const auto* server = config.find_server(s.name);
+    if (server != nullptr && server->node_label && !server->node_label->empty()) {
+        text += " (" + *server->node_label + ")";
+    }
+    return text;
 }
 
-nlohmann::json to_json(const ServerState& s) {
+nlohmann::json to_json(const config::AppConfig& config, const ServerState& s) {
     nlohmann::json j = {
         {"name", s.name}, {"hostname", s.hostname}, {"ip", s.ip}, {"port", s.port},
         {"alive", s.alive()}, {"server_id", s.server_id}, {"read_only", s.read_only},
         {"log_bin", s.log_bin}, {"version", s.version ? s.version->text : ""},
     };
+    if (const auto* server = config.find_server(s.name); server && server->node_label) {
+        j["node_label"] = *server->node_label;
+    }
     if (!s.error.empty()) {
         j["error"] = s.error;
     }
@@ -45,8 +54,8 @@ nlohmann::json to_json(const ServerState& s) {
     return j;
 }
 
-void print_children(const std::vector<ServerState>& servers, const ServerState& parent,
-                    const std::string& indent) {
+void print_children(const config::AppConfig& config, const std::vector<ServerState>& servers,
+                    const ServerState& parent, const std::string& indent) {
     for (const auto& s : servers) {
         if (!s.replica || &s == &parent) {
             continue;
@@ -59,11 +68,11 @@ void print_children(const std::vector<ServerState>& servers, const ServerState& 
         }
         std::string lag =
             r.seconds_behind_master ? std::to_string(*r.seconds_behind_master) + "s" : "NULL";
-        std::cout << indent << "+--" << label(s) << "  lag=" << lag << " io=" << r.slave_io_running
-                  << " sql=" << r.slave_sql_running << " read=" << r.master_log_file << ":"
-                  << r.read_master_log_pos << " exec=" << r.relay_master_log_file << ":"
-                  << r.exec_master_log_pos << '\n';
-        print_children(servers, s, indent + "   ");
+        std::cout << indent << "+--" << label(config, s) << "  lag=" << lag
+                  << " io=" << r.slave_io_running << " sql=" << r.slave_sql_running
+                  << " read=" << r.master_log_file << ":" << r.read_master_log_pos
+                  << " exec=" << r.relay_master_log_file << ":" << r.exec_master_log_pos << '\n';
+        print_children(config, servers, s, indent + "   ");
     }
 }
 
@@ -78,7 +87,7 @@ int run_topology(const TopologyFlags& flags) {
     if (flags.json) {
         nlohmann::json out = {{"app", config->app_name}, {"servers", nlohmann::json::array()}};
         for (const auto& s : servers) {
-            out["servers"].push_back(to_json(s));
+            out["servers"].push_back(to_json(*config, s));
         }
         std::cout << out.dump(2) << '\n';
         return 0;
@@ -87,13 +96,13 @@ int run_topology(const TopologyFlags& flags) {
     for (const auto& s : servers) {
         if (s.usable() && !s.is_replica()) {
             any_root = true;
-            std::cout << label(s) << " (current master)\n";
-            print_children(servers, s, " ");
+            std::cout << label(*config, s) << " (current master)\n";
+            print_children(*config, servers, s, " ");
         }
     }
     for (const auto& s : servers) {
         if (!s.usable()) {
-            std::cout << label(s) << " (unreachable: " << s.error << ")\n";
+            std::cout << label(*config, s) << " (unreachable: " << s.error << ")\n";
         }
     }
     return any_root ? 0 : 1;

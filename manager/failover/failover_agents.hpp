@@ -28,6 +28,13 @@ public:
     virtual bool reachable(const config::ServerConfig& server) = 0;
     /// POST /v1/fence: returns what the agent did ("read_only set", "mysqld killed").
     virtual Result<std::string> fence(const config::ServerConfig& server) = 0;
+    /// GET /v1/probe on `from`'s agent: does `target`'s mysqld answer that host? (a greeting
+    /// and a reply to a login). Errors: the agent could not be asked.
+    virtual Result<bool> answers_to(const config::ServerConfig& from,
+                                    const config::ServerConfig& target) {
+        (void)target;
+        return make_error(ErrorCode::Unavailable, from.hostname + ": no probe");
+    }
     /// Dead master's binlog events from `from` to its end, into the file `out`. Returns the
     /// number of event bytes saved (0: nothing after `from`).
     virtual Result<std::uint64_t> save_binlog(const config::ServerConfig& dead,

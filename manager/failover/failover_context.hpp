@@ -70,7 +70,8 @@ struct FailoverContext {
     std::set<std::size_t> relay_only;    ///< lost after Phase 3.1, agent up: relay logs still serve
     std::string writable_since;          ///< when the new master was made writable
     bool sources_ready = false;
-    bool replanned_after_writes = false;  ///< positions are in the dead new master's binlog          ///< a re-plan set `sources` already (Phase 3.3 keeps them)
+    bool replanned_after_writes = false;  ///< positions are in the dead new master's binlog
+    std::string unfenced;      ///< non-empty: the old master is NOT fenced, and why (Phase 2)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;

@@ -13,6 +13,7 @@
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/journal.hpp"
 #include "manager/failover/markers.hpp"
+#include "manager/state/unfenced_file.hpp"
 
 namespace mha::manager {
 namespace {
@@ -50,6 +51,9 @@ std::string journal_detail(const FailoverContext& ctx) {
     if (!ctx.new_master_coord.file.empty()) {
         d += " new_master_binlog=" + ctx.new_master_coord.str();
     }
+    if (!ctx.unfenced.empty()) {
+        d += " old_master_fenced=NO";
+    }
     return d;
 }
 
@@ -58,21 +62,34 @@ std::string report_subject(const FailoverContext& ctx, int code) {
     if (ctx.new_master) {
         subject += " to " + ctx.label(*ctx.new_master);
     }
-    return subject + (code == kFailoverError ? " failed" : " succeeded");
+    subject += code == kFailoverError ? " failed" : " succeeded";
+    return ctx.unfenced.empty() ? subject : subject + " (old master NOT fenced)";
+}
+
+bool some_replica_failed(const FailoverContext& ctx) {
+    for (const auto& [i, o] : ctx.outcomes) {
+        if (!o.ok) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string build_report(const FailoverContext& ctx, int code, const std::string& error) {
     std::string subject = report_subject(ctx, code);
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
-    std::string r = "\n----- Failover Report -----\n\n" + subject + "\n\nMaster " +
-                    ctx.label(ctx.dead) + " is down!\n\nCheck MHA Manager logs at " + host + ":" +
-                    ctx.cfg(0).manager_log.value_or("stderr") + " for details.\n\n" +
-                    "Started automated(non-interactive) failover.\n";
+    std::string r = "\n----- Failover Report -----\n\n" + subject + "\n\n";
+    if (!ctx.unfenced.empty()) {
+        r += unfenced_warning(ctx.label(ctx.dead), ctx.unfenced) + "\n\n";
+    }
+    r += "Master " + ctx.label(ctx.dead) + " is down!\n\nCheck MHA Manager logs at " + host + ":" +
+         ctx.cfg(0).manager_log.value_or("stderr") + " for details.\n\n" +
+         "Started automated(non-interactive) failover.\n";
     for (const auto& line : ctx.report) {
         r += line + "\n";
     }
-    if (code == kFailoverOk) {
+    if (code != kFailoverError && !some_replica_failed(ctx)) {
         r += "Master failover to " + ctx.label(*ctx.new_master) + " completed successfully.\n";
     } else if (code == kFailoverPartial) {
         r += "Master failover to " + ctx.label(*ctx.new_master) +
@@ -190,8 +207,10 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
             std::this_thread::sleep_for(std::chrono::seconds(options.wait_on_failover_error));
         }
     } else {
-        for (const auto& [i, o] : ctx.outcomes) {
-            code = o.ok ? code : kFailoverPartial;
+        // 10 (MHA's "done, but not everything went well") also when the old master is NOT
+        // fenced: a wrapper that checks for 0 must look.
+        if (some_replica_failed(ctx) || !ctx.unfenced.empty()) {
+            code = kFailoverPartial;
         }
         touch_marker(complete_file);
         std::remove(error_file.c_str());

@@ -8,6 +8,7 @@
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
+#include "manager/failover/unfenced.hpp"
 
 namespace mha::manager {
 PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
@@ -39,6 +40,31 @@ PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
     return Phase::FenceOldMaster;
 }
 
+namespace {
+
+/// MHA's shutdown_script --command=stop: 0 power off done, 10 mysqld shut down over SSH (both
+/// fence); anything else aborts the failover.
+Result<void> shut_down_with_script(FailoverContext& ctx) {
+    auto log = log::get("failover");
+    const auto& dead = ctx.cfg(ctx.dead);
+    std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname, "--ip=" + dead.ip,
+                                     "--port=" + std::to_string(dead.port)};
+    if (dead.master_pid_file) {
+        args.push_back("--pid_file=" + *dead.master_pid_file);
+    }
+    log->info("Executing shutdown script:");
+    auto call = call_hook(dead.shutdown_script, args, {}, dead.hook_timeout);
+    log->info("  {}", call.description);
+    if (call.verdict == HookVerdict::Abort) {
+        return make_error(ErrorCode::Aborted,
+                          "Failed to shut down the dead master with " + call.failure());
+    }
+    ctx.report.push_back("Shut down " + ctx.label(ctx.dead) + " with shutdown_script");
+    return {};
+}
+
+}  // namespace
+
 PhaseResult phase_fence_old_master(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
@@ -64,6 +90,7 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
         log->warn("master_ip_failover_script is not set. Skipping invalidating dead master IP "
                   "address.");
     }
+    std::string why = "its agent is unreachable";
     if (ctx.dead_agent_up) {
         auto fenced = ctx.agents.fence(dead);
         if (fenced) {
@@ -73,24 +100,21 @@ PhaseResult phase_fence_old_master(FailoverContext& ctx) {
             return Phase::FindLatest;
         }
         log->warn("Fencing through the agent failed: {}", fenced.error().message);
+        why = "its agent's fence failed: " + fenced.error().message;
     }
     if (dead.shutdown_script) {
-        std::vector<std::string> args = {"--command=stop", "--host=" + dead.hostname,
-                                         "--ip=" + dead.ip, "--port=" + std::to_string(dead.port)};
-        if (dead.master_pid_file) {
-            args.push_back("--pid_file=" + *dead.master_pid_file);
+        if (auto shut = shut_down_with_script(ctx); !shut) {
+            return tl::unexpected(shut.error());
         }
-        log->info("Executing shutdown script:");
-        auto call = call_hook(dead.shutdown_script, args, {}, dead.hook_timeout);
-        log->info("  {}", call.description);
-        if (call.verdict == HookVerdict::Abort) {
-            return make_error(ErrorCode::Aborted,
-                              "Failed to shut down the dead master with " + call.failure());
-        }
-        ctx.report.push_back("Shut down " + ctx.label(ctx.dead) + " with shutdown_script");
-    } else if (!ctx.dead_agent_up) {
-        log->warn("shutdown_script is not set and the dead master's agent is unreachable. "
-                  "Skipping explicit shutting down of the dead master.");
+        log->info("* Phase 2: Dead Master Shutdown Phase completed.");
+        return Phase::FindLatest;
+    }
+    log->warn(
+        "shutdown_script is not set and the dead master could not be fenced through its "
+        "agent.");
+    why += ", and no shutdown_script is set";
+    if (auto accepted = accept_unfenced(ctx, why); !accepted) {
+        return tl::unexpected(accepted.error());
     }
     log->info("* Phase 2: Dead Master Shutdown Phase completed.");
     return Phase::FindLatest;

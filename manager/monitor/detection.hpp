@@ -31,7 +31,8 @@ struct Decision {
     std::string reason;
 };
 
-/// Dead at once when the master's own agent reports mysqld gone; dead after
+/// Never dead while its own agent gets an answer locally. Dead at once when the master's own
+/// agent reports mysqld gone ("absent" or "zombie"; "unknown" is no evidence); dead after
 /// max_failed_pings when its process exists but answers no one, or when its agent is
 /// unreachable and no other host gets an answer; never dead while any other host gets an
 /// answer. A configured secondary_check_script must agree (exit 0) before a counted death.

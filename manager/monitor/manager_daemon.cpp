@@ -4,20 +4,21 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "common/log/log.hpp"
 #include "manager/agents/failover_ops.hpp"
 #include "manager/checks/collect.hpp"
+#include "manager/checks/repl_check.hpp"
 #include "manager/failover/failover_runner.hpp"
 #include "manager/failover/markers.hpp"
-#include "manager/checks/repl_check.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/monitor/monitor.hpp"
+#include "manager/monitor/single_manager.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager {
@@ -138,6 +139,11 @@ int run_manager(const ManagerOptions& options) {
     std::error_code ec;
     std::filesystem::create_directories(config->manager_workdir(), ec);
     const std::string status_path = config->workdir_file("master_status.health");
+    if (auto other = running_manager(status_path)) {
+        log->error("{} already monitors {}: refusing to start a second manager.", *other,
+                   config->app_name);
+        return 1;
+    }
     if (auto old = read_status(status_path); old && old->pid != getpid()) {
         log->warn("{} already exists. You might have killed manager with SIGKILL(-9), may run "
                   "two or more monitoring process for the same application, or use the same "

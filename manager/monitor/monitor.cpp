@@ -9,7 +9,8 @@
 #include "common/log/log.hpp"
 #include "manager/agents/agent_client.hpp"
 #include "manager/hooks/hook_runner.hpp"
-#include "manager/monitor/advisory_lock.hpp"
+#include "manager/monitor/monitor_lock.hpp"
+#include "manager/monitor/ping.hpp"
 #include "manager/topology/connect_options.hpp"
 #include "manager/topology/server_state.hpp"
 
@@ -19,6 +20,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kAgentTimeoutMs = 800;  // the agents answer in a few ms; a silent host does not
+
+/// How long a lock held by someone else is waited for: a manager killed a moment ago leaves its
+/// session on the server until mysqld notices (at the end of its DO SLEEP step).
+std::chrono::milliseconds lock_wait(int ping_interval) {
+    return std::max(std::chrono::milliseconds(2000),
+                    std::chrono::milliseconds(1000 * ping_interval));
+}
 
 }  // namespace
 
@@ -56,33 +64,64 @@ bool Monitor::connect_and_lock() {
         return false;
     }
     session_ = std::move(*session);
-    // MHA waits 4 ping intervals for the lock, then refuses.
-    auto locked = get_lock(*session_, kMonitorLock, 4 * master_.ping_interval);
-    if (!locked || !*locked) {
-        log->error("Target master's advisory lock is already held by someone. Please check "
-                   "whether you monitor the same master from multiple monitoring processes.");
+    auto locked = take_monitor_lock(*session_, 0, lock_wait(master_.ping_interval));
+    if (!locked) {
+        log->error(
+            "Target master's advisory lock is already held by someone: {}. Please check "
+            "whether you monitor the same master from multiple monitoring processes.",
+            locked.error().message);
         session_.reset();
         return false;
     }
+    lock_connection_ = session_->connection_id();
     return true;
 }
 
-Result<void> Monitor::ping() {
-    if (master_.ping_type == config::PingType::Connect || !session_) {
-        auto s = connect_master();
-        if (!s) {
-            return tl::unexpected(s.error());
+Result<void> Monitor::reconnect() {
+    auto s = connect_master();
+    if (!s) {
+        return tl::unexpected(s.error());
+    }
+    session_ = std::move(*s);
+    auto locked = take_monitor_lock(*session_, lock_connection_, lock_wait(master_.ping_interval));
+    if (!locked) {
+        session_.reset();
+        if (locked.error().code == ErrorCode::FailedPrecondition) {
+            lost_lock_ = true;
         }
-        session_ = std::move(*s);
+        return locked;
     }
-    if (master_.ping_type == config::PingType::Insert) {
-        return session_->execute(
-            "CREATE DATABASE IF NOT EXISTS infra; CREATE TABLE IF NOT EXISTS infra.chk_masterha "
-            "(`key` tinyint NOT NULL primary key, `val` int(10) unsigned NOT NULL DEFAULT '0'); "
-            "INSERT INTO infra.chk_masterha values (1,unix_timestamp()) ON DUPLICATE KEY UPDATE "
-            "val=unix_timestamp()");
+    if (session_->connection_id() != lock_connection_) {
+        log::get("manager")->info(
+            "Took the monitor advisory lock back on the new connection {} "
+            "(was {}).",
+            session_->connection_id(), lock_connection_);
+        lock_connection_ = session_->connection_id();
     }
-    return session_->execute("SELECT 1 As Value");
+    return {};
+}
+
+Result<void> Monitor::ping() {
+    if (!session_) {
+        if (auto r = reconnect(); !r) {
+            return r;
+        }
+    }
+    switch (master_.ping_type) {
+        case config::PingType::Connect: {
+            // MHA's CONNECT: a new connection and SELECT 1; the lock stays on session_.
+            auto s = connect_master();
+            if (!s) {
+                return tl::unexpected(s.error());
+            }
+            return ping_select(**s);
+        }
+        case config::PingType::Insert:
+            return ping_insert(*session_);
+        case config::PingType::Select:
+            break;
+    }
+    return ping_select(*session_);
 }
 
 /// Waits until `until` on the master itself (DO SLEEP on the ping session): a crash closes the
@@ -91,7 +130,7 @@ Result<void> Monitor::wait_interval(Clock::time_point until) {
     while (Clock::now() < until && !stop_) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
         auto step = std::min<long long>(left.count(), 200);
-        if (session_ && master_.ping_type != config::PingType::Connect) {
+        if (session_) {
             auto r = session_->execute("DO SLEEP(" + std::to_string(step / 1000.0) + ")");
             if (!r) {
                 return r;
@@ -111,26 +150,32 @@ Decision Monitor::investigate(int failed_pings) {
         AgentClient agent(master_, std::chrono::milliseconds(kAgentTimeoutMs));
         return agent.mysqld(kAgentTimeoutMs / 2);
     });
-    std::vector<std::future<Result<proto::ProbeResult>>> probes;
+    std::vector<std::pair<std::string, std::future<Result<proto::ProbeResult>>>> probes;
     for (const auto& s : config_.servers) {
         if (&s == &master_) {
             continue;
         }
-        probes.push_back(std::async(std::launch::async, [this, s] {
-            AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
-            return agent.probe(master_.hostname, master_.port, kAgentTimeoutMs / 2);
-        }));
+        probes.emplace_back(s.hostname, std::async(std::launch::async, [this, s] {
+                                AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
+                                return agent.probe(master_.hostname, master_.port,
+                                                   kAgentTimeoutMs / 2);
+                            }));
     }
     if (auto m = own.get()) {
         in.master_agent = *m;
-        log->info("The master's agent: mysqld {} (pid {}), answers locally: {}", m->process,
-                  m->pid, m->answers ? "yes" : "no");
+        log->info("The master's agent: mysqld {} (pid {}), answers locally: {}{}", m->process,
+                  m->pid, m->answers ? "yes" : "no",
+                  m->process_detail.empty() ? "" : " (" + m->process_detail + ")");
     } else {
         log->warn("The master's agent did not answer: {}", m.error().message);
     }
-    for (auto& f : probes) {
+    for (auto& [from, f] : probes) {
         if (auto p = f.get()) {
+            log->info("Probe from {}'s agent: the master answers {}{}", from,
+                      p->answers ? "yes" : "no", p->error.empty() ? "" : " (" + p->error + ")");
             in.probes.push_back(*p);
+        } else {
+            log->info("Probe from {}'s agent: not asked ({})", from, p.error().message);
         }
     }
     if (failed_pings >= in.max_failed_pings && master_.secondary_check_script) {
@@ -174,16 +219,30 @@ int Monitor::run() {
             set_status(MonitorStatus::PingOk);
             continue;
         }
-        if (is_alive_error(result.error().native_code)) {
+        if (lost_lock_) {
+            log->error(
+                "{} while reconnecting: another manager monitors {} now. Exiting: one "
+                "manager per cluster.",
+                result.error().message, master_.hostname);
+            return 1;
+        }
+        if (is_alive_error(result.error().native_code) ||
+            answered_insert_ping(master_.ping_type, result.error().native_code)) {
             log->warn("Got error on MySQL ping: {} (not counted: the server answers)",
                       result.error().message);
-            session_.reset();
+            if (!answered_insert_ping(master_.ping_type, result.error().native_code)) {
+                session_.reset();  // a refused login: connect again (the lock comes with it)
+            }
             std::this_thread::sleep_until(next);
             continue;
         }
         ++failed;
         session_.reset();
-        log->warn("Got error on MySQL select ping: {}", result.error().message);
+        log->warn("Got error on MySQL {} ping: {}",
+                  master_.ping_type == config::PingType::Select    ? "select"
+                  : master_.ping_type == config::PingType::Connect ? "connect"
+                                                                   : "insert",
+                  result.error().message);
         set_status(MonitorStatus::PingFailing);
         decision_ = investigate(failed);
         switch (decision_.verdict) {

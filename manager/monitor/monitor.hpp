@@ -20,7 +20,8 @@ public:
     Monitor(const config::AppConfig& config, std::size_t master, const ManagerOptions& options,
             std::string status_path, const std::atomic<bool>& stop);
 
-    /// Returns 0 when stopped by a signal, 1 on a monitor error (lock held by someone else),
+    /// Returns 0 when stopped by a signal, 1 on a monitor error (lock held by someone else, also
+    /// after a reconnect),
     /// 20 (MHA's MASTER_DEAD_RC) when the master is dead (then see decision()).
     int run();
 
@@ -29,6 +30,7 @@ public:
 
 private:
     bool connect_and_lock();
+    Result<void> reconnect();
     Result<std::unique_ptr<mysql::Session>> connect_master() const;
     Result<void> ping();
     Result<void> wait_interval(std::chrono::steady_clock::time_point until);
@@ -40,7 +42,9 @@ private:
     const ManagerOptions& options_;
     std::string status_path_;
     const std::atomic<bool>& stop_;
-    std::unique_ptr<mysql::Session> session_;
+    std::unique_ptr<mysql::Session> session_;  ///< holds the monitor advisory lock
+    std::uint64_t lock_connection_ = 0;        ///< the connection that took it last
+    bool lost_lock_ = false;  ///< someone else took the lock while this manager reconnected
     MonitorStatus status_ = MonitorStatus::InitializingMonitor;
     Decision decision_;
 };

@@ -77,7 +77,8 @@ def _reuse_existing(box):
             raise UpError(f"{box.directory} exists, is not empty and holds no sandbox")
         return False
     old = Sandbox.load(box.directory)
-    same = (old.nodes, old.base_ip, old.gtid) == (box.nodes, box.base_ip, box.gtid)
+    same = ((old.nodes, old.base_ip, old.gtid, old.agent_pid_file) ==
+            (box.nodes, box.base_ip, box.gtid, box.agent_pid_file))
     if same and ready(old):
         print(f"sandbox: {box.directory} is already up")
         return True

@@ -71,7 +71,7 @@ def agent_cnf(box, host, certs):
         "",
         "[mysqld]",
         f"socket = {host.socket}",
-        f"pid_file = {host.mysqld_pid_file}",
+        f"pid_file = {host.mysqld_pid_file}" if box.agent_pid_file else "# pid_file: learned",
         f"credentials_file = {host.path('agent-credentials.cnf')}",
         f"fence_file = {os.path.join(host.fence_dir, 'fence.cnf')}",
         f"binlog_dir = {host.binlog_dir}",

@@ -92,13 +92,15 @@ class Sandbox:
     candidate: int
     bin_dir: str
     agents: bool = False
+    agent_pid_file: bool = True  # False: agent.cnf without pid_file (the agent learns it)
     cert_dir: str = ""
     hosts: list = field(default_factory=list)
 
     @staticmethod
-    def plan(directory, nodes, base_ip, gtid, candidate, bin_dir):
+    def plan(directory, nodes, base_ip, gtid, candidate, bin_dir, agent_pid_file=True):
         directory = os.path.abspath(directory)
-        box = Sandbox(directory, nodes, base_ip, gtid, candidate, bin_dir)
+        box = Sandbox(directory, nodes, base_ip, gtid, candidate, bin_dir,
+                      agent_pid_file=agent_pid_file)
         first = ipaddress.IPv4Address(base_ip)
         if not first.is_loopback:
             raise ValueError(f"--base-ip {base_ip}: the sandbox uses loopback addresses only")

@@ -84,11 +84,11 @@ TEST_CASE("AppConfig: the classic Perl MHA app1.cnf loads unchanged", "[config]"
     CHECK(config->servers[1].candidate_master);
     CHECK_FALSE(config->servers[1].check_repl_delay);
     CHECK(config->servers[2].hostname == "192.168.0.70");
-    REQUIRE(config->warnings.size() == 1);  // the one SSH warning
+    REQUIRE(config->warnings.size() == 1);  // the one warning about keys that mean nothing here
     CHECK(config->warnings[0] ==
           kData +
-              "/app1.cnf:17: ssh_user: SSH is not used (each host's agent does that work): "
-              "ssh_* parameters are accepted and ignored");
+              "/app1.cnf: master_binlog_dir, remote_workdir: no meaning without SSH and MHA's "
+              "Perl node tools (each host's agent does that work): ignored");
 }
 
 TEST_CASE("AppConfig: the parameter list is MHA 0.58's 42 plus the agent keys", "[config]") {
@@ -285,7 +285,9 @@ TEST_CASE("AppConfig: local-only keys are not inherited, the others are", "[conf
     CHECK(b.hostname == "127.0.0.20");
     CHECK(b.master_binlog_dir == "/binlogs");
     CHECK(b.user == "app_user");
-    REQUIRE(config->warnings.size() == 2);
+    REQUIRE(config->warnings.size() == 3);
+    CHECK(config->warnings[2].find(": master_binlog_dir: no meaning without SSH") !=
+          std::string::npos);
     CHECK(config->warnings[0] == kData +
                                      "/global.cnf:9: candidate_master: is local to a server "
                                      "block and is not inherited from [server default]");

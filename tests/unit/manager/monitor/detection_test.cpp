@@ -88,3 +88,32 @@ TEST_CASE("decide: secondary_check_script must agree before a counted death", "[
         CHECK(decide(crash).verdict == Verdict::Dead);
     }
 }
+
+TEST_CASE("decide: an agent that cannot tell (unknown) is no evidence of a crash", "[monitor]") {
+    DetectionInput in;
+    in.failed_pings = 1;
+    in.master_agent = liveness("unknown", false);
+    in.master_agent->process_detail = "pid file unknown";
+    in.probes = {probe(false)};
+    auto first = decide(in);
+    CHECK(first.verdict == Verdict::Suspect);
+    CHECK(first.reason.find("no evidence of a crash") != std::string::npos);
+    SECTION("a healthy master whose agent has no pid file: it answers locally") {
+        in.master_agent->answers = true;
+        CHECK(decide(in).verdict == Verdict::Partitioned);
+    }
+    SECTION("after MHA's 4 failed pings it is dead, and fenced first") {
+        in.failed_pings = 4;
+        auto d = decide(in);
+        CHECK(d.verdict == Verdict::Dead);
+        CHECK(d.needs_fence);
+        CHECK_FALSE(d.crashed);
+    }
+}
+
+TEST_CASE("decide: absent but answering locally (a wrong pid file) is alive", "[monitor]") {
+    DetectionInput in;
+    in.failed_pings = 1;
+    in.master_agent = liveness("absent", true);
+    CHECK(decide(in).verdict == Verdict::Partitioned);
+}

@@ -1,4 +1,4 @@
-#include "agent/mysqld_process.hpp"
+#include "agent/mysqld/process.hpp"
 
 #include <unistd.h>
 
@@ -62,17 +62,43 @@ TEST_CASE("parse_pid_text: a positive number with whitespace", "[agent][fence]")
     CHECK_FALSE(parse_pid_text("12abc"));
 }
 
-TEST_CASE("inspect_mysqld: absent without pid file, or when the pid is no mysqld",
+namespace {
+std::int64_t no_mysqld_here() { return 0; }
+std::int64_t some_mysqld_here() { return 4242; }
+}  // namespace
+
+TEST_CASE("inspect_mysqld: absent only on evidence, unknown when it cannot tell",
           "[agent][fence]") {
     auto dir =
         std::filesystem::temp_directory_path() / ("mha-proc-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    SECTION("no pid file") {
-        auto process = inspect_mysqld((dir / "missing.pid").string());
+    SECTION("no pid file and no mysqld on the host: absent") {
+        auto process = inspect_mysqld((dir / "missing.pid").string(), &no_mysqld_here);
         CHECK(process.state == ProcessState::Absent);
         CHECK(process.detail.find("no pid file") != std::string::npos);
+        CHECK(process.detail.find("no mysqld process on this host") != std::string::npos);
     }
-    SECTION("no pid_file configured") { CHECK(inspect_mysqld("").state == ProcessState::Absent); }
+    SECTION("no pid file while some mysqld runs on the host: unknown") {
+        auto process = inspect_mysqld((dir / "missing.pid").string(), &some_mysqld_here);
+        CHECK(process.state == ProcessState::Unknown);
+        CHECK(process.detail.find("pid 4242") != std::string::npos);
+    }
+    SECTION("no pid_file configured nor learned: unknown") {
+        auto process = inspect_mysqld("", &no_mysqld_here);
+        CHECK(process.state == ProcessState::Unknown);
+        CHECK(process.detail.find("pid file unknown") != std::string::npos);
+        CHECK(process_state_name(process.state) == "unknown");
+    }
+    SECTION("a garbled pid file: unknown") {
+        std::ofstream(dir / "garbled.pid") << "not a pid\n";
+        CHECK(inspect_mysqld((dir / "garbled.pid").string(), &no_mysqld_here).state ==
+              ProcessState::Unknown);
+    }
+    SECTION("a pid file that is a directory (unreadable): unknown") {
+        std::filesystem::create_directories(dir / "dir.pid");
+        CHECK(inspect_mysqld((dir / "dir.pid").string(), &no_mysqld_here).state ==
+              ProcessState::Unknown);
+    }
     SECTION("a pid that is this test, not a mysqld") {
         std::ofstream(dir / "self.pid") << ::getpid() << "\n";
         auto process = inspect_mysqld((dir / "self.pid").string());

@@ -1,12 +1,24 @@
-#include "agent/mysqld_liveness.hpp"
+#include "agent/mysqld/liveness.hpp"
 
-#include "agent/mysqld_process.hpp"
-#include "agent/mysqld_sql.hpp"
+#include "agent/mysqld/pid_file.hpp"
+#include "agent/mysqld/process.hpp"
+#include "agent/mysqld/sql.hpp"
 #include "agent/probe_socket.hpp"
 
 namespace mha::agent {
 
 namespace {
+
+/// The process as the pid file (agent.cnf's, or the one mysqld told) says.
+MysqldProcess inspect(const config::AgentConfig& config) {
+    auto where = known_pid_file(config);
+    auto process = inspect_mysqld(where.path);
+    if (where.source == "cache" && process.state != ProcessState::Unknown) {
+        process.detail += process.detail.empty() ? "" : " ";
+        process.detail += "(pid file learned from mysqld in an earlier run)";
+    }
+    return process;
+}
 
 void fill_process(const MysqldProcess& process, proto::MysqldLiveness& out) {
     out.process = std::string(process_state_name(process.state));
@@ -24,6 +36,12 @@ void query_local(const config::AgentConfig& config, std::chrono::steady_clock::t
     if (selected) {
         out.select_ok = true;
         out.answers = true;
+        if (out.process == "unknown") {
+            // It answers: learn where its pid file is, so that its death is known next time.
+            if (learn_pid_file(config, **session)) {
+                fill_process(inspect(config), out);
+            }
+        }
         return;
     }
     out.error = selected.error().message;
@@ -43,7 +61,7 @@ proto::MysqldLiveness check_liveness(const config::AgentConfig& config,
     const auto deadline = start + timeout;
     proto::MysqldLiveness out;
     out.timeout_ms = timeout.count();
-    auto process = inspect_mysqld(config.mysqld_pid_file);
+    auto process = inspect(config);
     fill_process(process, out);
     if (process.state == ProcessState::Stopped || process.state == ProcessState::Zombie) {
         out.error = "mysqld pid " + std::to_string(process.pid) + " is " + out.process +

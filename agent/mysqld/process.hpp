@@ -14,10 +14,13 @@ enum class ProcessState {
     Running,  ///< R, S, D, I…: alive and scheduled (it may still hang)
     Stopped,  ///< T or t: SIGSTOPped (frozen) or stopped by a tracer
     Zombie,   ///< Z or X: exited, not yet reaped by its parent
-    Absent,   ///< no pid file, no such process, or the pid is not a mysqld
+    Absent,   ///< known gone: the pid file's process does not exist or is no mysqld, or no
+              ///< pid file and no mysqld process on the host at all
+    Unknown,  ///< the agent cannot tell (pid file not known, unreadable, garbled, or missing
+              ///< while some mysqld runs here): no evidence either way (DESIGN.md §5)
 };
 
-/// "running", "stopped", "zombie", "absent".
+/// "running", "stopped", "zombie", "absent", "unknown".
 std::string_view process_state_name(ProcessState state);
 
 /// The fields of /proc/<pid>/stat the agent needs.
@@ -43,15 +46,21 @@ Result<std::int64_t> parse_pid_text(std::string_view text);
 
 /// The local mysqld process: its pid (0 when unknown), name and state.
 struct MysqldProcess {
-    ProcessState state = ProcessState::Absent;
+    ProcessState state = ProcessState::Unknown;
     std::int64_t pid = 0;
     std::string name;    ///< mysqld or mariadbd when found
-    std::string detail;  ///< why it is absent (no pid file, no process, not a mysqld)
+    std::string detail;  ///< why it is absent or unknown (no process, not a mysqld, no pid file)
 };
 
+/// The pid of some mysqld or mariadbd process on this host, from /proc; 0 when none.
+std::int64_t find_any_mysqld();
+
 /// Reads `pid_file`, then /proc/<pid>/stat and /proc/<pid>/exe (comm when exe cannot be
-/// read, e.g. for a zombie). Never blocks on the server.
-MysqldProcess inspect_mysqld(const std::string& pid_file);
+/// read, e.g. for a zombie). Absent only on evidence: the pid file names no process or one that
+/// is no mysqld, or the pid file is missing (mysqld removes it at shutdown) and `find_any`
+/// finds no mysqld on the host. Unknown otherwise. Never blocks on the server.
+MysqldProcess inspect_mysqld(const std::string& pid_file,
+                             std::int64_t (*find_any)() = &find_any_mysqld);
 
 /// Sends SIGKILL to `process` (through a pidfd when the kernel has them, so a recycled pid is
 /// never hit) after checking again that the pid is a mysqld, then waits up to `wait_ms` for it

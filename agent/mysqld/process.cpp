@@ -1,4 +1,4 @@
-#include "agent/mysqld_process.hpp"
+#include "agent/mysqld/process.hpp"
 
 #include <poll.h>
 #include <sys/syscall.h>
@@ -115,8 +115,10 @@ std::string_view process_state_name(ProcessState state) {
             return "zombie";
         case ProcessState::Absent:
             return "absent";
+        case ProcessState::Unknown:
+            return "unknown";
     }
-    return "absent";
+    return "unknown";
 }
 
 Result<ProcStat> parse_proc_stat(std::string_view text) {
@@ -175,33 +177,80 @@ Result<std::int64_t> parse_pid_text(std::string_view text) {
     return pid;
 }
 
-MysqldProcess inspect_mysqld(const std::string& pid_file) {
+std::int64_t find_any_mysqld() {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const auto name = entry.path().filename().string();
+        std::int64_t pid = 0;
+        auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (err != std::errc() || end != name.data() + name.size() || pid <= 0) {
+            continue;
+        }
+        auto stat = read_stat(pid);
+        if (stat && classify_proc_state(stat->state) != ProcessState::Zombie &&
+            is_mysqld_name(process_name(pid, *stat))) {
+            return pid;
+        }
+    }
+    return 0;
+}
+
+namespace {
+
+MysqldProcess unknown(std::string detail) {
     MysqldProcess process;
+    process.detail = std::move(detail);
+    return process;
+}
+
+MysqldProcess absent(std::int64_t pid, std::string detail) {
+    MysqldProcess process;
+    process.state = ProcessState::Absent;
+    process.pid = pid;
+    process.detail = std::move(detail);
+    return process;
+}
+
+/// The pid file cannot be opened: gone (mysqld removes it at a clean shutdown) is evidence only
+/// when no mysqld at all runs on the host.
+MysqldProcess without_pid_file(const std::string& pid_file, int err, std::int64_t (*find_any)()) {
+    if (err != ENOENT) {
+        return unknown("pid file " + pid_file + ": " + std::strerror(err));
+    }
+    if (auto other = find_any(); other != 0) {
+        return unknown("no pid file " + pid_file + ", and a mysqld runs on this host (pid " +
+                       std::to_string(other) + ")");
+    }
+    return absent(0, "no pid file " + pid_file + " and no mysqld process on this host");
+}
+
+}  // namespace
+
+MysqldProcess inspect_mysqld(const std::string& pid_file, std::int64_t (*find_any)()) {
     if (pid_file.empty()) {
-        process.detail = "no pid_file in agent.cnf";
-        return process;
+        return unknown(
+            "pid file unknown: agent.cnf sets no pid_file and mysqld has not told "
+            "its @@pid_file yet");
     }
     auto text = read_small_file(pid_file);
     if (!text) {
-        process.detail = "no pid file " + pid_file;
-        return process;
+        const int err = ::access(pid_file.c_str(), F_OK) == 0 ? EACCES : errno;
+        return without_pid_file(pid_file, err, find_any);
     }
     auto pid = parse_pid_text(*text);
     if (!pid) {
-        process.detail = "pid file " + pid_file + ": " + pid.error().message;
-        return process;
+        return unknown("pid file " + pid_file + ": " + pid.error().message);
     }
-    process.pid = *pid;
     auto stat = read_stat(*pid);
     if (!stat) {
-        process.detail = "no process " + std::to_string(*pid) + " (from " + pid_file + ")";
-        return process;
+        return absent(*pid, "no process " + std::to_string(*pid) + " (from " + pid_file + ")");
     }
+    MysqldProcess process;
+    process.pid = *pid;
     process.name = process_name(*pid, *stat);
     if (!is_mysqld_name(process.name)) {
-        process.detail = "process " + std::to_string(*pid) + " is " + process.name + ", not mysqld";
-        process.name.clear();
-        return process;
+        return absent(*pid, "process " + std::to_string(*pid) + " is " + process.name +
+                                ", not mysqld (from " + pid_file + ")");
     }
     process.state = classify_proc_state(stat->state);
     return process;

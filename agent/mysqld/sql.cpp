@@ -1,4 +1,4 @@
-#include "agent/mysqld_sql.hpp"
+#include "agent/mysqld/sql.hpp"
 
 #include <charconv>
 

@@ -1,0 +1,40 @@
+#include "common/log/log.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+}  // namespace
+
+TEST_CASE("log: every line is in the file when it is logged, also after copytruncate", "[log]") {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("mha-log-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "manager.log";
+    mha::log::init(mha::log::Options{file.string(), "info", false});
+    auto log = mha::log::get("manager");
+    log->info("Ping(SELECT) succeeded, waiting until MySQL doesn't respond..");
+    // No flush, no exit: another reader (tail -f) sees it now.
+    CHECK(read_all(file).find("[info] Ping(SELECT) succeeded") != std::string::npos);
+
+    // logrotate's copytruncate: copy, then truncate the file the process keeps open.
+    std::filesystem::copy_file(file, dir / "manager.log.1");
+    std::filesystem::resize_file(file, 0);
+    log->warn("after rotation");
+    const auto after = read_all(file);
+    CHECK(after.find("[warning] after rotation") == after.find('['));  // no hole of NULs before
+    CHECK(after.find("Ping(SELECT)") == std::string::npos);
+    CHECK(after.front() != '\0');
+    mha::log::init(mha::log::Options{});
+    std::filesystem::remove_all(dir);
+}
