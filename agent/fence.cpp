@@ -6,7 +6,7 @@
 #include "agent/fence_file.hpp"
 #include "agent/mysqld_process.hpp"
 #include "agent/mysqld_sql.hpp"
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 #include "common/log/log.hpp"
 
 namespace mha::agent {

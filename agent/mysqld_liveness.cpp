@@ -2,7 +2,7 @@
 
 #include "agent/mysqld_process.hpp"
 #include "agent/mysqld_sql.hpp"
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 
 namespace mha::agent {
 

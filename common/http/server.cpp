@@ -14,14 +14,17 @@ ServerState::ServerState(ServerOptions options_in, Router router_in)
     : options(std::move(options_in)),
       router(std::move(router_in)),
       log(mha::log::get("http")),
-      pool(std::make_unique<net::thread_pool>(std::max(1, options.worker_threads))) {}
+      pool(std::make_unique<net::thread_pool>(std::max(1, options.worker_threads))),
+      slow_pool(std::make_unique<net::thread_pool>(std::max(1, options.slow_worker_threads))) {}
 
 ServerState::~ServerState() {
     acceptor.reset();
     signals.reset();
     grace.reset();
     pool->stop();
+    slow_pool->stop();
     pool->join();
+    slow_pool->join();
     // The io_context member goes next and destroys any coroutine frames still in it.
 }
 
@@ -65,7 +68,49 @@ void ServerState::connection_closed(Connection* connection) {
     }
 }
 
+bool ServerState::admit_pending(const std::string& address) {
+    if (pending_by_address[address] >= options.max_pending_per_address) {
+        warn_refused("refusing a connection from " + address + ": " +
+                     std::to_string(options.max_pending_per_address) +
+                     " TLS handshakes already pending from that address");
+        return false;
+    }
+    if (static_cast<int>(pending.size()) >= std::max(1, options.max_pending)) {
+        // The oldest handshake has had the most time: a real client finishes in milliseconds.
+        warn_refused("dropping the oldest pending TLS handshake: " +
+                     std::to_string(pending.size()) + " pending (max " +
+                     std::to_string(options.max_pending) + ")");
+        drop_pending(pending.front());
+    }
+    return true;
+}
+
+bool ServerState::admit_identified(bool manager) const {
+    const int open = managers + others;
+    const int limit = manager ? options.max_connections
+                              : options.max_connections - options.manager_reserved;
+    return open < limit;
+}
+
+void ServerState::warn_refused(const std::string& what) {
+    const auto left_out = refusals.admit(log::Throttle::Clock::now());
+    if (!left_out) {
+        return;
+    }
+    if (*left_out == 0) {
+        log->warn("{}", what);
+    } else {
+        log->warn("{} ({} more refusal(s) not logged in the last 10 s)", what, *left_out);
+    }
+}
+
 namespace {
+
+std::string address_of(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint.address().to_string();
+}
 
 net::awaitable<void> accept_loop(ServerState* state) {
     for (;;) {
@@ -80,9 +125,7 @@ net::awaitable<void> accept_loop(ServerState* state) {
             co_await pause.async_wait(use_tuple);
             continue;
         }
-        if (static_cast<int>(state->connections.size()) >= state->options.max_connections) {
-            state->log->warn("refusing a connection: {} open (max_connections)",
-                             state->connections.size());
+        if (!state->admit_pending(address_of(socket))) {
             continue;  // the socket closes here
         }
         net::co_spawn(state->ioc, serve_connection(state, std::move(socket), state->current_tls()),
@@ -228,6 +271,13 @@ ServerOptions server_options(const config::AgentConfig& config) {
     options.tls = TlsFiles{config.tls_ca, config.tls_cert, config.tls_key, config.tls_min_version};
     options.allowed_clients = config.allowed_clients;
     options.max_connections = config.max_connections;
+    // The reserve never takes more than half: monitors keep room too.
+    options.manager_reserved =
+        std::min(config.manager_reserved_connections, config.max_connections / 2);
+    options.max_pending = config.max_pending_connections;
+    options.max_pending_per_address = config.max_pending_per_address;
+    options.handshake_timeout = config.handshake_timeout;
+    options.header_timeout = config.header_timeout;
     options.max_header_bytes = config.max_header_bytes;
     options.max_body_bytes = config.max_body_bytes;
     options.io_timeout = config.io_timeout;
