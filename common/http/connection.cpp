@@ -111,7 +111,7 @@ bool Connection::admit() {
     leave_pending();
     const bool manager = identity_ && identity_->role == config::ClientRole::Manager;
     if (!state_->admit_identified(manager)) {
-        state_->warn_refused("closing a connection from " + peer_ + " (" + log::escape(names_) +
+        state_->warn_refused(state_->reserve_refusals, "closing a connection from " + peer_ + " (" + log::escape(names_) +
                              "): " +
                              std::to_string(state_->managers + state_->others) +
                              " open (max_connections " +

@@ -70,14 +70,14 @@ void ServerState::connection_closed(Connection* connection) {
 
 bool ServerState::admit_pending(const std::string& address) {
     if (pending_by_address[address] >= options.max_pending_per_address) {
-        warn_refused("refusing a connection from " + address + ": " +
+        warn_refused(address_refusals, "refusing a connection from " + address + ": " +
                      std::to_string(options.max_pending_per_address) +
                      " TLS handshakes already pending from that address");
         return false;
     }
     if (static_cast<int>(pending.size()) >= std::max(1, options.max_pending)) {
         // The oldest handshake has had the most time: a real client finishes in milliseconds.
-        warn_refused("dropping the oldest pending TLS handshake: " +
+        warn_refused(pending_drops, "dropping the oldest pending TLS handshake: " +
                      std::to_string(pending.size()) + " pending (max " +
                      std::to_string(options.max_pending) + ")");
         drop_pending(pending.front());
@@ -92,15 +92,15 @@ bool ServerState::admit_identified(bool manager) const {
     return open < limit;
 }
 
-void ServerState::warn_refused(const std::string& what) {
-    const auto left_out = refusals.admit(log::Throttle::Clock::now());
+void ServerState::warn_refused(log::Throttle& throttle, const std::string& what) {
+    const auto left_out = throttle.admit(log::Throttle::Clock::now());
     if (!left_out) {
         return;
     }
     if (*left_out == 0) {
         log->warn("{}", what);
     } else {
-        log->warn("{} ({} more refusal(s) not logged in the last 10 s)", what, *left_out);
+        log->warn("{} ({} more like it not logged in the last 10 s)", what, *left_out);
     }
 }
 

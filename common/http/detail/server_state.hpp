@@ -41,8 +41,10 @@ struct ServerState {
     int others = 0;    ///< identified connections with another role or none
     bool stopping = false;
     std::uint16_t bound_port = 0;
-    /// One line per interval for what a client can repeat at will.
-    log::Throttle refusals{std::chrono::seconds(10)};
+    /// One line per interval for what a client can repeat at will, per kind.
+    log::Throttle address_refusals{std::chrono::seconds(10)};
+    log::Throttle pending_drops{std::chrono::seconds(10)};
+    log::Throttle reserve_refusals{std::chrono::seconds(10)};
     log::Throttle handshake_failures{std::chrono::seconds(10)};
 
     std::unique_ptr<net::thread_pool> pool;
@@ -69,7 +71,7 @@ struct ServerState {
     [[nodiscard]] bool admit_identified(bool manager) const;
 
     /// Logs a refusal, at most one line per interval with the count of those left out.
-    void warn_refused(const std::string& what);
+    void warn_refused(log::Throttle& throttle, const std::string& what);
 };
 
 /// Serves one accepted connection until it closes. `state` outlives every connection (its
