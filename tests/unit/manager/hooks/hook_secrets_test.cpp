@@ -3,11 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "manager/hooks/hook_runner.hpp"
 
