@@ -373,4 +373,6 @@ void cancel_if_idle(Connection* connection) { connection->cancel_if_idle(); }
 
 void drop_pending(Connection* connection) { connection->drop_pending(); }
 
+const std::string& pending_address(const Connection* connection) { return connection->address(); }
+
 }  // namespace mha::http::detail

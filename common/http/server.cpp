@@ -1,5 +1,6 @@
 #include "common/http/server.hpp"
 
+#include <algorithm>
 #include <csignal>
 
 #include "common/http/detail/connection.hpp"
@@ -76,13 +77,31 @@ bool ServerState::admit_pending(const std::string& address) {
         return false;
     }
     if (static_cast<int>(pending.size()) >= std::max(1, options.max_pending)) {
-        // The oldest handshake has had the most time: a real client finishes in milliseconds.
-        warn_refused(pending_drops, "dropping the oldest pending TLS handshake: " +
-                     std::to_string(pending.size()) + " pending (max " +
-                     std::to_string(options.max_pending) + ")");
-        drop_pending(pending.front());
+        drop_one_pending();
     }
     return true;
+}
+
+void ServerState::drop_one_pending() {
+    // From the address with the most handshakes pending (a flood's, not the manager's one or
+    // two), the oldest: a real client finishes in milliseconds.
+    const auto busiest = std::max_element(
+        pending_by_address.begin(), pending_by_address.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    Connection* victim = pending.front();
+    if (busiest != pending_by_address.end()) {
+        for (auto* connection : pending) {
+            if (pending_address(connection) == busiest->first) {
+                victim = connection;
+                break;
+            }
+        }
+    }
+    warn_refused(pending_drops, "dropping a pending TLS handshake from " +
+                                    pending_address(victim) + ": " +
+                                    std::to_string(pending.size()) + " pending (max " +
+                                    std::to_string(options.max_pending) + ")");
+    drop_pending(victim);
 }
 
 bool ServerState::admit_identified(bool manager) const {

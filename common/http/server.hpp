@@ -34,8 +34,8 @@ struct ServerOptions {
     int max_connections = 64;
     int manager_reserved = 8;
     /// Connections still in the TLS handshake (no identity yet), in all and per client
-    /// address. Over `max_pending` the oldest handshake is dropped; over the per-address
-    /// bound the new connection is.
+    /// address. Over `max_pending` the oldest handshake of the address with the most pending
+    /// is dropped; over the per-address bound the new connection is.
     int max_pending = 32;
     int max_pending_per_address = 8;
     std::size_t max_header_bytes = 8192;

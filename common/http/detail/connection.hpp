@@ -41,6 +41,9 @@ public:
     /// Ends the TLS handshake in progress (the server needs the room).
     void drop_pending();
 
+    /// The client's address (no port).
+    [[nodiscard]] const std::string& address() const { return address_; }
+
     // Bridges for handlers on the worker pool (connection_stream.cpp): they run one I/O step on
     // the connection's executor and wait for it.
     Result<std::size_t> read_body_piece_blocking(

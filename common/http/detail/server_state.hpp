@@ -67,6 +67,9 @@ struct ServerState {
     /// oldest pending handshake to make room (I/O thread).
     bool admit_pending(const std::string& address);
 
+    /// Ends the oldest pending handshake of the address with the most pending (I/O thread).
+    void drop_one_pending();
+
     /// Whether a connection whose handshake is done may stay, given its role (I/O thread).
     [[nodiscard]] bool admit_identified(bool manager) const;
 
@@ -84,5 +87,8 @@ void cancel_if_idle(Connection* connection);
 
 /// Ends a connection still in its TLS handshake (room for a newer one).
 void drop_pending(Connection* connection);
+
+/// The client address of a connection.
+const std::string& pending_address(const Connection* connection);
 
 }  // namespace mha::http::detail

@@ -159,3 +159,18 @@ code=$(curl -s --max-time 10 --cacert "$CERTS/ca.crt" --cert "$WORK/cn-only.crt"
     --key "$WORK/cn-only.key" -o /dev/null -w '%{http_code}' "$URL/health")
 [ "$code" = 503 ] || fail "CN=mha-manager without a SAN: expected the manager's 503, got $code"
 pass "a certificate with a SAN is matched on its SAN only; the CN counts when there is no SAN"
+
+# --- item 1: many addresses at once: over max_pending_connections a handshake of the address
+# with the most pending goes
+stop_agent
+sed -i 's/^max_connections = 64$/max_connections = 64\nmax_pending_connections = 4/' "$WORK/agent.cnf"
+start_agent "$WORK/agent.cnf" "$WORK/agent.log" "$ADDR" "$PORT"
+for src in "$FLOOD_SRC" "$NET.$((LAST + 4))"; do
+    $FLOOD idle --source "$src" --target "$ADDR:$PORT" --count 50 --seconds 6 >/dev/null 2>&1 &
+    BG_PIDS+=($!)
+done
+sleep 1
+health_within_1s 4 "idle connections from two addresses over max_pending_connections = 4"
+grep -q 'dropping a pending TLS handshake from' "$WORK/agent.log" \
+    || fail "no pending handshake was dropped for a newer one"
+pass "over max_pending_connections a flood's handshake is dropped: the manager still gets in"
