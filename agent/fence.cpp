@@ -7,7 +7,7 @@
 #include "agent/mysqld/pid_file.hpp"
 #include "agent/mysqld/process.hpp"
 #include "agent/mysqld/sql.hpp"
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 #include "common/log/log.hpp"
 
 namespace mha::agent {

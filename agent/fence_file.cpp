@@ -7,7 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "agent/probe_wire.hpp"
+#include "agent/probe/wire.hpp"
 
 namespace mha::agent {
 

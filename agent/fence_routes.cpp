@@ -3,7 +3,7 @@
 #include "agent/fence.hpp"
 #include "agent/mysqld/liveness.hpp"
 #include "agent/mysqld/sql.hpp"
-#include "agent/probe.hpp"
+#include "agent/probe/probe.hpp"
 
 namespace mha::agent {
 
@@ -111,8 +111,10 @@ void add_fence_routes(http::Router& router, const config::AgentConfig& config) {
     // `config` outlives the router (agent.cpp keeps both for the server's lifetime).
     router.add(http::Method::Get, std::string(proto::kRouteMysqld),
                [&config](const http::Request& request) { return mysqld_route(config, request); });
+    // A probe waits up to its timeout_ms on a host that may be gone: the slow-work pool.
     router.add(http::Method::Get, std::string(proto::kRouteProbe),
-               [&config](const http::Request& request) { return probe_route(config, request); });
+               [&config](const http::Request& request) { return probe_route(config, request); },
+               http::RouteOptions{.slow = true});
     router.add(http::Method::Post, std::string(proto::kRouteFence),
                [&config](const http::Request& request) { return fence_route(config, request); });
     router.add(http::Method::Post, std::string(proto::kRouteUnfence),

@@ -164,21 +164,24 @@ http::Response relay_diff(const config::AgentConfig& config, const http::Request
 void add_log_routes(http::Router& router, const config::AgentConfig& config) {
     using http::Method;
     using http::Request;
+    // Every log route reads files or streams for as long as they take: the slow-work pool, so
+    // /health, /metrics and fencing never wait behind them.
+    constexpr http::RouteOptions kSlow{.slow = true};
     // `config` outlives the router (agent.cpp keeps both for the server's lifetime).
     router.add(Method::Get, std::string(proto::kRouteBinlogs),
-               [&config](const Request&) { return list_binlogs(config); });
+               [&config](const Request&) { return list_binlogs(config); }, kSlow);
     router.add(Method::Get, std::string(proto::kRouteBinlogFilePrefix),
                [&config](const Request& r) { return get_binlog(config, r); },
-               http::RouteOptions{false, true});
+               http::RouteOptions{.match_prefix = true, .slow = true});
     router.add(Method::Get, std::string(proto::kRouteRelayPosition),
-               [&config](const Request& r) { return relay_position(config, r); });
+               [&config](const Request& r) { return relay_position(config, r); }, kSlow);
     router.add(Method::Get, std::string(proto::kRouteRelayDiff),
-               [&config](const Request& r) { return relay_diff(config, r); });
+               [&config](const Request& r) { return relay_diff(config, r); }, kSlow);
     router.add(Method::Post, std::string(proto::kRouteApply),
                [&config](const Request& r) { return apply_route(config, r); },
-               http::RouteOptions{true, false});
+               http::RouteOptions{.stream_request_body = true, .slow = true});
     router.add(Method::Post, std::string(proto::kRouteRelayPurge),
-               [&config](const Request& r) { return purge_route(config, r); });
+               [&config](const Request& r) { return purge_route(config, r); }, kSlow);
 }
 
 }  // namespace mha::agent

@@ -3,7 +3,7 @@
 #include "agent/mysqld/pid_file.hpp"
 #include "agent/mysqld/process.hpp"
 #include "agent/mysqld/sql.hpp"
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 
 namespace mha::agent {
 

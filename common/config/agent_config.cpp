@@ -146,6 +146,16 @@ std::vector<KeySpec> key_specs(const Ctx& ctx) {
             return {};
         };
     };
+    auto count = [&ctx](int AgentConfig::*member) {
+        return [&ctx, member](AgentConfig& c, const IniEntry& e) -> Status {
+            long long n = 0;
+            if (auto s = set_int(ctx, e, 100000, n); !s) {
+                return s;
+            }
+            c.*member = static_cast<int>(n);
+            return {};
+        };
+    };
     auto bytes = [&ctx](std::size_t AgentConfig::*member) {
         return [&ctx, member](AgentConfig& c, const IniEntry& e) -> Status {
             long long n = 0;
@@ -179,15 +189,13 @@ std::vector<KeySpec> key_specs(const Ctx& ctx) {
          [&ctx](AgentConfig& c, const IniEntry& e) {
              return set_roles(ctx, c, e, ClientRole::Monitor);
          }},
-        {"agent", "max_connections",
-         [&ctx](AgentConfig& c, const IniEntry& e) -> Status {
-             long long n = 0;
-             if (auto s = set_int(ctx, e, 100000, n); !s) {
-                 return s;
-             }
-             c.max_connections = static_cast<int>(n);
-             return {};
-         }},
+        {"agent", "max_connections", count(&AgentConfig::max_connections)},
+        {"agent", "manager_reserved_connections",
+         count(&AgentConfig::manager_reserved_connections)},
+        {"agent", "max_pending_connections", count(&AgentConfig::max_pending_connections)},
+        {"agent", "max_pending_per_address", count(&AgentConfig::max_pending_per_address)},
+        {"agent", "handshake_timeout", seconds(&AgentConfig::handshake_timeout)},
+        {"agent", "header_timeout", seconds(&AgentConfig::header_timeout)},
         {"agent", "max_header_bytes", bytes(&AgentConfig::max_header_bytes)},
         {"agent", "max_body_bytes", bytes(&AgentConfig::max_body_bytes)},
         {"agent", "io_timeout", seconds(&AgentConfig::io_timeout)},

@@ -20,8 +20,12 @@ enum class ClientRole { Manager, Monitor };
 ///   [agent]   listen = ADDRESS[:PORT] (default 127.0.0.1:7443)
 ///             tls_ca, tls_cert, tls_key (required), tls_min_version = 1.3 | 1.2
 ///             allow_manager = NAME[,NAME…]   allow_monitor = NAME[,NAME…]  (SAN DNS/IP or CN)
-///             max_connections = 64, max_header_bytes = 8192, max_body_bytes = 1048576,
-///             io_timeout = 30 (seconds: each read/write/handshake), log_file, log_level
+///             max_connections = 64 (TLS-identified connections), of which
+///             manager_reserved_connections = 8 only for the manager role (at most half),
+///             max_pending_connections = 32 and max_pending_per_address = 8 (in the TLS
+///             handshake), handshake_timeout = 5 and header_timeout = 10 (seconds),
+///             max_header_bytes = 8192, max_body_bytes = 1048576,
+///             io_timeout = 30 (seconds: each body read/write), log_file, log_level
 ///             workdir (default /var/tmp/mha-agent; on the relay logs' filesystem)
 ///   [mysqld]  socket (required), pid_file (default: mysqld's @@pid_file, cached in workdir),
 ///             credentials_file (a client option file with
@@ -41,6 +45,11 @@ struct AgentConfig {
     std::string tls_min_version = "1.3";
     std::map<std::string, ClientRole> allowed_clients;  ///< certificate name → role
     int max_connections = 64;
+    int manager_reserved_connections = 8;
+    int max_pending_connections = 32;
+    int max_pending_per_address = 8;
+    std::chrono::seconds handshake_timeout{5};
+    std::chrono::seconds header_timeout{10};
     std::size_t max_header_bytes = 8192;
     std::size_t max_body_bytes = 1024 * 1024;
     std::chrono::seconds io_timeout{30};

@@ -16,6 +16,15 @@ enum class PingType { Select, Connect, Insert };
 /// "SELECT", "CONNECT" or "INSERT", as MHA spells them.
 std::string_view ping_type_name(PingType type);
 
+/// How hooks get the passwords MHA passes them (--new_master_password=… and the like):
+/// CommandLine as MHA does (visible in `ps` to every local user), Environment (MHA_<NAME>
+/// variables, readable only by the same user and root), File (a 0600 file named by
+/// --password_file= and MHA_PASSWORD_FILE, removed when the hook ends).
+enum class HookPasswords { CommandLine, Environment, File };
+
+/// "command_line", "environment" or "file", as the config writes them.
+std::string_view hook_passwords_name(HookPasswords how);
+
 /// One server as MHA 0.58 sees it: every one of its 42 parameters, typed, with MHA's defaults,
 /// plus our agent keys. Local-only keys (hostname, ip, ssh_host, ssh_ip, node_label,
 /// candidate_master, no_master, ignore_fail, skip_init_ssh_check, agent_host) come from the
@@ -82,6 +91,8 @@ struct ServerConfig {
     /// Seconds a failover hook (master_ip_failover_script, shutdown_script, report_script) may
     /// run before its process group is killed; a killed hook counts as failed. MHA waits forever.
     int hook_timeout = 60;
+    /// hook_passwords = command_line (MHA's form, the default) | environment | file.
+    HookPasswords hook_passwords = HookPasswords::CommandLine;
     /// GTID clusters: errant transactions (on a replica, never on the master) found by
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).

@@ -82,6 +82,21 @@ Result<void> set_ping_type(ServerConfig& s, const RawValue& raw, std::string_vie
     return {};
 }
 
+Result<void> set_hook_passwords(ServerConfig& s, const RawValue& raw, std::string_view key) {
+    if (raw.value == "command_line") {
+        s.hook_passwords = HookPasswords::CommandLine;
+    } else if (raw.value == "environment") {
+        s.hook_passwords = HookPasswords::Environment;
+    } else if (raw.value == "file") {
+        s.hook_passwords = HookPasswords::File;
+    } else {
+        return value_error(raw, key,
+                           "is not a way to pass hook passwords (expected command_line, "
+                           "environment or file)");
+    }
+    return {};
+}
+
 Result<void> set_log_level(ServerConfig& s, const RawValue& raw, std::string_view key) {
     // Log::Dispatch's level names, which MHA passes through.
     constexpr std::array<std::string_view, 12> kLevels = {"debug", "info",  "notice",    "warning",
@@ -167,6 +182,7 @@ const std::vector<Param>& params() {
         {"agent_cert", false, optional_text(&S::agent_cert)},
         {"agent_key", false, optional_text(&S::agent_key)},
         {"hook_timeout", false, number(&S::hook_timeout, 1, 86400)},
+        {"hook_passwords", false, set_hook_passwords},
         {"check_errant_gtid", false, flag(&S::check_errant_gtid)},
     };
     return kParams;
@@ -219,6 +235,18 @@ const std::vector<std::string_view>& app_param_names() {
         return names;
     }();
     return kNames;
+}
+
+std::string_view hook_passwords_name(HookPasswords how) {
+    switch (how) {
+        case HookPasswords::CommandLine:
+            return "command_line";
+        case HookPasswords::Environment:
+            return "environment";
+        case HookPasswords::File:
+            return "file";
+    }
+    return "command_line";
 }
 
 std::string_view ping_type_name(PingType type) {

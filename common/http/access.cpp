@@ -74,9 +74,13 @@ std::vector<std::string> certificate_names(const x509_st* certificate) {
     if (certificate == nullptr) {
         return names;
     }
+    // RFC 6125 §6.4.4: a certificate with subjectAltName names is known by those only; its CN
+    // counts only when it has none (an attacker's CA-signed certificate with SAN "intruder"
+    // and CN "mha-manager" is "intruder").
     add_san_names(certificate, names);
-    add_common_name(certificate, names);
-    // A CN repeated in the SAN (as mha-certs makes them) is listed once.
+    if (names.empty()) {
+        add_common_name(certificate, names);
+    }
     std::vector<std::string> unique;
     for (auto& name : names) {
         if (std::find(unique.begin(), unique.end(), name) == unique.end()) {

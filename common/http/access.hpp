@@ -13,8 +13,9 @@ struct x509_st;
 
 namespace mha::http {
 
-/// The names a client certificate is known by: SAN DNS entries, SAN IP addresses (as text)
-/// in certificate order, then the subject CN. Empty for a null certificate.
+/// The names a client certificate is known by: its SAN DNS entries and IP addresses (as text)
+/// in certificate order; the subject CN only when there is no SAN name (RFC 6125). Empty for
+/// a null certificate.
 std::vector<std::string> certificate_names(const x509_st* certificate);
 
 /// certificate_names() of a PEM certificate; InvalidArgument when it does not parse.

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include "common/http/access.hpp"
+#include "common/log/escape.hpp"
 
 namespace mha::http::detail {
 
@@ -32,6 +33,23 @@ std::string endpoint_text(const tcp::socket& socket) {
     return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
+std::string address_text(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+// Only chunked is decoded here: "gzip, chunked" would hand handlers compressed bytes.
+bool transfer_encoding_ok(std::string_view value) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+        value.remove_prefix(1);
+    }
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+        value.remove_suffix(1);
+    }
+    return value.empty() || beast::iequals(value, "chunked");
+}
+
 std::string join(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) {
@@ -54,10 +72,21 @@ Response invoke(const Route& route, const Request& request) {
 Connection::Connection(ServerState* state, tcp::socket socket, std::shared_ptr<ssl::context> tls)
     : state_(state), tls_(std::move(tls)), stream_(std::move(socket), *tls_) {
     peer_ = endpoint_text(beast::get_lowest_layer(stream_).socket());
+    address_ = address_text(beast::get_lowest_layer(stream_).socket());
     state_->connections.insert(this);
+    pending_it_ = state_->pending.insert(state_->pending.end(), this);
+    ++state_->pending_by_address[address_];
 }
 
-Connection::~Connection() { state_->connection_closed(this); }
+Connection::~Connection() {
+    leave_pending();
+    if (admission_ == Admission::Manager) {
+        --state_->managers;
+    } else if (admission_ == Admission::Other) {
+        --state_->others;
+    }
+    state_->connection_closed(this);
+}
 
 void Connection::arm_deadline() {
     beast::get_lowest_layer(stream_).expires_after(state_->options.io_timeout);
@@ -81,11 +110,18 @@ net::awaitable<void> Connection::run() {
 }
 
 net::awaitable<bool> Connection::handshake() {
-    arm_deadline();
+    // A deadline of its own, short: a connection that never speaks TLS holds a pending slot.
+    beast::get_lowest_layer(stream_).expires_after(state_->options.handshake_timeout);
     auto [ec] = co_await stream_.async_handshake(ssl::stream_base::server, use_tuple);
     if (ec) {
-        state_->log->info("{}: TLS handshake: {}", peer_,
-                          ec == beast::error::timeout ? "timed out" : ec.message());
+        leave_pending();
+        if (const auto left_out = state_->handshake_failures.admit(log::Throttle::Clock::now())) {
+            state_->log->info("{}: TLS handshake: {}{}", peer_,
+                              ec == beast::error::timeout ? "timed out" : ec.message(),
+                              *left_out == 0 ? std::string()
+                                             : " (" + std::to_string(*left_out) +
+                                                   " more failed handshake(s) not logged)");
+        }
         co_return false;
     }
     // The peer's names are read once per connection (STYLE.md, TLS).
@@ -93,9 +129,10 @@ net::awaitable<bool> Connection::handshake() {
     names_ = join(names);
     identity_ = identify_client(names, state_->options.allowed_clients);
     if (!identity_) {
-        state_->log->warn("{}: client certificate ({}) is not on the allow-list", peer_, names_);
+        state_->log->warn("{}: client certificate ({}) is not on the allow-list", peer_,
+                          log::escape(names_));
     }
-    co_return true;
+    co_return admit();
 }
 
 net::awaitable<Next> Connection::serve_one() {
@@ -105,7 +142,9 @@ net::awaitable<Next> Connection::serve_one() {
     // none for streamed ones), not by Beast's 1 MB default here.
     header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     route_.clear();
-    arm_deadline();
+    // One deadline for the whole header, the keep-alive wait included: a client that sends
+    // it a byte at a time (slowloris) is closed when it passes.
+    beast::get_lowest_layer(stream_).expires_after(state_->options.header_timeout);
     auto [ec, bytes] = co_await bhttp::async_read_header(stream_, buffer_, header_parser, use_tuple);
     (void)bytes;
     const bhttp::request_header<> empty;
@@ -124,6 +163,10 @@ net::awaitable<Next> Connection::serve_one() {
         co_return Next::Abort;
     }
     const auto& header = header_parser.get();
+    if (!transfer_encoding_ok(header[bhttp::field::transfer_encoding])) {
+        co_return co_await send_error(header, 400, "invalid_argument",
+                                      "Transfer-Encoding: only chunked is accepted", false);
+    }
     auto target = parse_target(header.target());
     if (!target) {
         co_return co_await send_error(header, 400, "invalid_argument", target.error().message,
@@ -138,6 +181,7 @@ net::awaitable<Next> Connection::serve_one() {
     const bool body_pending = !header_parser.is_done();
     const auto match = state_->router.find(request.method, request.path);
     route_ = match.route != nullptr ? match.route->path : "";
+    slow_ = match.route != nullptr && match.route->options.slow;
     if (auto refused = refusal(request, match)) {
         // An unread body cannot be skipped reliably: answer and close.
         co_return co_await send_error(header, refused->status, refused->code, refused->message,
@@ -251,8 +295,9 @@ net::awaitable<Response> Connection::call_handler(const Route& route, Request& r
     busy_ = true;
     // `route` lives in the server's router and `request` in this frame, both until the
     // handler completes.
+    auto& pool = slow_ ? *state_->slow_pool : *state_->pool;
     auto response = co_await net::co_spawn(
-        state_->pool->get_executor(),
+        pool.get_executor(),
         [&route, &request]() -> net::awaitable<Response> { co_return invoke(route, request); },
         net::use_awaitable);
     co_return response;
@@ -308,8 +353,10 @@ net::awaitable<void> Connection::linger() {
 
 void Connection::log_request(const bhttp::request_header<>& header, int status) {
     const auto client = identity_ ? identity_->name : "(" + names_ + ")";
-    state_->log->info("{} {} {} {} {}{}{}", peer_, client, std::string(header.method_string()),
-                      std::string(header.target()), status, note_.empty() ? "" : ": ", note_);
+    // Everything here but the status came from the client: escaped, so it stays one line.
+    state_->log->info("{} {} {} {} {}{}{}", peer_, log::escape(client),
+                      log::escape(header.method_string()), log::escape(header.target()), status,
+                      note_.empty() ? "" : ": ", log::escape(note_));
     note_.clear();
     if (state_->options.on_response) {
         state_->options.on_response(route_, status);
@@ -323,5 +370,9 @@ net::awaitable<void> serve_connection(ServerState* state, tcp::socket socket,
 }
 
 void cancel_if_idle(Connection* connection) { connection->cancel_if_idle(); }
+
+void drop_pending(Connection* connection) { connection->drop_pending(); }
+
+const std::string& pending_address(const Connection* connection) { return connection->address(); }
 
 }  // namespace mha::http::detail

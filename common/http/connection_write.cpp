@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "common/log/escape.hpp"
+
 namespace mha::http::detail {
 
 namespace {
@@ -96,8 +98,9 @@ net::awaitable<Next> Connection::send_streamed(const bhttp::request_header<>& he
         bool chunked_;
     };
     // `response` lives in this frame until the producer returns.
+    auto& pool = slow_ ? *state_->slow_pool : *state_->pool;
     auto produced = co_await net::co_spawn(
-        state_->pool->get_executor(),
+        pool.get_executor(),
         [&response, chunked, this]() -> net::awaitable<Result<void>> {
             Writer writer(*this, chunked);
             try {
@@ -110,7 +113,7 @@ net::awaitable<Next> Connection::send_streamed(const bhttp::request_header<>& he
     if (!produced) {
         // The status line is out: cutting the connection is the only way to say "failed".
         state_->log->warn("{}: streamed body of {} failed: {}", peer_,
-                          std::string(header.target()), produced.error().message);
+                          log::escape(header.target()), log::escape(produced.error().message));
         co_return Next::Abort;
     }
     if (chunked) {

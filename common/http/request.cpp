@@ -17,6 +17,21 @@ int hex_value(char c) {
     return -1;
 }
 
+// Decoded text must hold no control character: inet_pton stops at a NUL ("127.0.0.1%00evil"
+// would pass as 127.0.0.1) and a newline would end a log line.
+Result<void> check_printable(std::string_view text) {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            return make_error(ErrorCode::InvalidArgument,
+                              std::string("control character 0x") + kHex[byte >> 4U] +
+                                  kHex[byte & 0xfU] + " not allowed");
+        }
+    }
+    return {};
+}
+
 Result<void> add_param(std::string_view pair, std::multimap<std::string, std::string>& query) {
     if (pair.empty()) {
         return {};
@@ -26,13 +41,24 @@ Result<void> add_param(std::string_view pair, std::multimap<std::string, std::st
     if (!name) {
         return tl::unexpected(name.error());
     }
+    if (auto ok = check_printable(*name); !ok) {
+        return tl::unexpected(ok.error().wrap("query parameter name"));
+    }
+    const std::string where = "query parameter " + *name;
     std::string value;
     if (eq != std::string_view::npos) {
         auto decoded = url_decode(pair.substr(eq + 1), true);
         if (!decoded) {
-            return tl::unexpected(decoded.error().wrap("query parameter " + *name));
+            return tl::unexpected(decoded.error().wrap(where));
         }
         value = std::move(*decoded);
+    }
+    if (auto ok = check_printable(value); !ok) {
+        return tl::unexpected(ok.error().wrap(where));
+    }
+    // One meaning per name on every route: a repeated parameter is an error, not "the first".
+    if (query.contains(*name)) {
+        return make_error(ErrorCode::InvalidArgument, where + ": given more than once");
     }
     query.emplace(std::move(*name), std::move(value));
     return {};
@@ -93,6 +119,9 @@ Result<Target> parse_target(std::string_view target) {
     auto path = url_decode(target.substr(0, qmark), false);
     if (!path) {
         return tl::unexpected(path.error().wrap("path"));
+    }
+    if (auto ok = check_printable(*path); !ok) {
+        return tl::unexpected(ok.error().wrap("path"));
     }
     out.path = std::move(*path);
     if (qmark == std::string_view::npos) {

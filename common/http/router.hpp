@@ -10,7 +10,8 @@
 
 namespace mha::http {
 
-/// A route's handler. It runs on the server's worker pool, so it may block (libmysqlclient).
+/// A route's handler. It runs on one of the server's worker pools, so it may block
+/// (libmysqlclient).
 using Handler = std::function<Response(const Request& request)>;
 
 /// How a route takes its request body.
@@ -22,6 +23,9 @@ struct RouteOptions {
     /// with it ("/v1/binlogs/" serves "/v1/binlogs/mysql-bin.000002"). The handler validates
     /// the rest of the path (it may hold "/" and "..").
     bool match_prefix = false;
+    /// true: the handler may take long (probes, applies, log streams): it runs on the server's
+    /// pool for slow work, so quick routes (/health, /metrics, fencing) never queue behind it.
+    bool slow = false;
 };
 
 /// One registered route.

@@ -1,5 +1,6 @@
 #include "common/http/server.hpp"
 
+#include <algorithm>
 #include <csignal>
 
 #include "common/http/detail/connection.hpp"
@@ -14,14 +15,17 @@ ServerState::ServerState(ServerOptions options_in, Router router_in)
     : options(std::move(options_in)),
       router(std::move(router_in)),
       log(mha::log::get("http")),
-      pool(std::make_unique<net::thread_pool>(std::max(1, options.worker_threads))) {}
+      pool(std::make_unique<net::thread_pool>(std::max(1, options.worker_threads))),
+      slow_pool(std::make_unique<net::thread_pool>(std::max(1, options.slow_worker_threads))) {}
 
 ServerState::~ServerState() {
     acceptor.reset();
     signals.reset();
     grace.reset();
     pool->stop();
+    slow_pool->stop();
     pool->join();
+    slow_pool->join();
     // The io_context member goes next and destroys any coroutine frames still in it.
 }
 
@@ -65,7 +69,67 @@ void ServerState::connection_closed(Connection* connection) {
     }
 }
 
+bool ServerState::admit_pending(const std::string& address) {
+    if (pending_by_address[address] >= options.max_pending_per_address) {
+        warn_refused(address_refusals, "refusing a connection from " + address + ": " +
+                     std::to_string(options.max_pending_per_address) +
+                     " TLS handshakes already pending from that address");
+        return false;
+    }
+    if (static_cast<int>(pending.size()) >= std::max(1, options.max_pending)) {
+        drop_one_pending();
+    }
+    return true;
+}
+
+void ServerState::drop_one_pending() {
+    // From the address with the most handshakes pending (a flood's, not the manager's one or
+    // two), the oldest: a real client finishes in milliseconds.
+    const auto busiest = std::max_element(
+        pending_by_address.begin(), pending_by_address.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    Connection* victim = pending.front();
+    if (busiest != pending_by_address.end()) {
+        for (auto* connection : pending) {
+            if (pending_address(connection) == busiest->first) {
+                victim = connection;
+                break;
+            }
+        }
+    }
+    warn_refused(pending_drops, "dropping a pending TLS handshake from " +
+                                    pending_address(victim) + ": " +
+                                    std::to_string(pending.size()) + " pending (max " +
+                                    std::to_string(options.max_pending) + ")");
+    drop_pending(victim);
+}
+
+bool ServerState::admit_identified(bool manager) const {
+    const int open = managers + others;
+    const int limit = manager ? options.max_connections
+                              : options.max_connections - options.manager_reserved;
+    return open < limit;
+}
+
+void ServerState::warn_refused(log::Throttle& throttle, const std::string& what) {
+    const auto left_out = throttle.admit(log::Throttle::Clock::now());
+    if (!left_out) {
+        return;
+    }
+    if (*left_out == 0) {
+        log->warn("{}", what);
+    } else {
+        log->warn("{} ({} more like it not logged in the last 10 s)", what, *left_out);
+    }
+}
+
 namespace {
+
+std::string address_of(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint.address().to_string();
+}
 
 net::awaitable<void> accept_loop(ServerState* state) {
     for (;;) {
@@ -80,9 +144,7 @@ net::awaitable<void> accept_loop(ServerState* state) {
             co_await pause.async_wait(use_tuple);
             continue;
         }
-        if (static_cast<int>(state->connections.size()) >= state->options.max_connections) {
-            state->log->warn("refusing a connection: {} open (max_connections)",
-                             state->connections.size());
+        if (!state->admit_pending(address_of(socket))) {
             continue;  // the socket closes here
         }
         net::co_spawn(state->ioc, serve_connection(state, std::move(socket), state->current_tls()),
@@ -228,6 +290,13 @@ ServerOptions server_options(const config::AgentConfig& config) {
     options.tls = TlsFiles{config.tls_ca, config.tls_cert, config.tls_key, config.tls_min_version};
     options.allowed_clients = config.allowed_clients;
     options.max_connections = config.max_connections;
+    // The reserve never takes more than half: monitors keep room too.
+    options.manager_reserved =
+        std::min(config.manager_reserved_connections, config.max_connections / 2);
+    options.max_pending = config.max_pending_connections;
+    options.max_pending_per_address = config.max_pending_per_address;
+    options.handshake_timeout = config.handshake_timeout;
+    options.header_timeout = config.header_timeout;
     options.max_header_bytes = config.max_header_bytes;
     options.max_body_bytes = config.max_body_bytes;
     options.io_timeout = config.io_timeout;

@@ -29,12 +29,23 @@ struct ServerOptions {
     std::uint16_t port = 7443;  ///< 0: any free port (tests); port() tells which
     TlsFiles tls;
     std::map<std::string, config::ClientRole> allowed_clients;
+    /// Identified connections (TLS handshake done); the last `manager_reserved` of them only
+    /// for clients with the manager role, so monitors and strangers cannot lock it out.
     int max_connections = 64;
+    int manager_reserved = 8;
+    /// Connections still in the TLS handshake (no identity yet), in all and per client
+    /// address. Over `max_pending` the oldest handshake of the address with the most pending
+    /// is dropped; over the per-address bound the new connection is.
+    int max_pending = 32;
+    int max_pending_per_address = 8;
     std::size_t max_header_bytes = 8192;
     std::size_t max_body_bytes = 1024 * 1024;
-    std::chrono::milliseconds io_timeout{30000};  ///< each handshake, read and write
+    std::chrono::milliseconds handshake_timeout{5000};  ///< the whole TLS handshake
+    std::chrono::milliseconds header_timeout{10000};  ///< a request's header, idle wait included
+    std::chrono::milliseconds io_timeout{30000};  ///< each body read and each write
     std::chrono::milliseconds shutdown_grace{5000};  ///< busy connections may finish this long
-    int worker_threads = 8;       ///< pool the (blocking) handlers run on
+    int worker_threads = 8;       ///< pool the quick (blocking) handlers run on
+    int slow_worker_threads = 8;  ///< pool of the routes marked slow (RouteOptions::slow)
     bool handle_signals = false;  ///< SIGTERM/SIGINT stop, SIGHUP reloads the certificates
     /// Called on the I/O thread for every answer, before it is written: the path of the route
     /// the request was routed to ("" when none matched: a malformed request, an unknown path)
@@ -45,8 +56,9 @@ struct ServerOptions {
 /// ServerOptions from the agent's configuration.
 ServerOptions server_options(const config::AgentConfig& config);
 
-/// The mutual-TLS HTTPS server: one coroutine per connection on one I/O thread, handlers on a
-/// worker pool, client certificates checked against the allow-list and role.
+/// The mutual-TLS HTTPS server: one coroutine per connection on one I/O thread, handlers on two
+/// worker pools (quick routes apart from slow ones, so /health never waits behind a probe),
+/// client certificates checked against the allow-list and role.
 class Server {
 public:
     Server(ServerOptions options, Router router);

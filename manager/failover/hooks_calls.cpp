@@ -1,11 +1,13 @@
 #include "manager/failover/hooks_calls.hpp"
 
 #include "manager/hooks/hook_runner.hpp"
+#include "manager/hooks/hook_secrets.hpp"
 
 namespace mha::manager {
 
 HookCall call_hook(const std::optional<std::string>& script, const std::vector<std::string>& args,
-                   const std::vector<std::string>& secret_args, int hook_timeout_seconds) {
+                   const std::vector<std::string>& secret_args, int hook_timeout_seconds,
+                   config::HookPasswords how) {
     HookCall call;
     if (!script) {
         return call;
@@ -14,10 +16,9 @@ HookCall call_hook(const std::optional<std::string>& script, const std::vector<s
     for (const auto& a : args) {
         call.description += " " + a;
     }
-    for (const auto& a : secret_args) {
-        call.description += " " + a.substr(0, a.find('=') + 1) + "xxx";
-    }
-    auto outcome = run_hook(*script, args, std::chrono::seconds(hook_timeout_seconds), secret_args);
+    call.description += describe_hook_secrets(secret_args, how);
+    auto outcome =
+        run_hook(*script, args, std::chrono::seconds(hook_timeout_seconds), secret_args, how);
     if (!outcome) {
         call.verdict = HookVerdict::Abort;
         call.output = outcome.error().message;

@@ -23,10 +23,12 @@ struct HookCall {
     [[nodiscard]] std::string failure() const;
 };
 
-/// Runs a failover hook with MHA's arguments; `secret_args` (passwords) are passed but never
-/// logged. Timeout: `hook_timeout_seconds` (a hung hook is killed and counts as Abort).
+/// Runs a failover hook with MHA's arguments; `secret_args` (passwords) are passed as `how`
+/// says (hook_passwords) but never logged. Timeout: `hook_timeout_seconds` (a hung hook is
+/// killed and counts as Abort).
 HookCall call_hook(const std::optional<std::string>& script, const std::vector<std::string>& args,
-                   const std::vector<std::string>& secret_args, int hook_timeout_seconds);
+                   const std::vector<std::string>& secret_args, int hook_timeout_seconds,
+                   config::HookPasswords how = config::HookPasswords::CommandLine);
 
 /// MHA's master_ip_failover_script arguments for the orig master.
 std::vector<std::string> orig_master_args(const config::ServerConfig& orig);

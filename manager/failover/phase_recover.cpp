@@ -173,7 +173,8 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
                                  "--new_master_port=" + std::to_string(c.port),
                                  "--new_master_user=" + c.user});
         auto call = call_hook(dead.master_ip_failover_script, args,
-                              {"--new_master_password=" + c.password}, dead.hook_timeout);
+                              {"--new_master_password=" + c.password}, dead.hook_timeout,
+                              dead.hook_passwords);
         log->info("Executing master IP activate script:");
         log->info("  {}", call.description);
         if (call.verdict == HookVerdict::Abort) {

@@ -6,8 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+
+#include "manager/hooks/hook_secrets.hpp"
+
+extern char** environ;  // NOLINT: POSIX
 
 namespace mha::manager {
 namespace {
@@ -101,19 +108,47 @@ Result<void> check_hook_program(const std::string& script) {
     return {};
 }
 
-Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::string>& args,
-                             std::chrono::milliseconds timeout,
-                             const std::vector<std::string>& secret_args) {
-    if (auto ok = check_hook_program(script); !ok) {
-        return tl::unexpected(ok.error());
+namespace {
+
+/// The hook's environment: ours plus `extra` ("NAME=value"), built before fork (no allocation
+/// between fork and exec in a threaded process).
+std::vector<std::string> hook_environment(const std::vector<std::string>& extra) {
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        env.emplace_back(*e);
     }
-    std::string command = script;
-    for (const auto& a : args) {
-        command += " " + shell_quote(a);
+    env.insert(env.end(), extra.begin(), extra.end());
+    return env;
+}
+
+/// A 0600 file (mkstemp's mode) holding `content`, in $TMPDIR or /tmp; its path.
+Result<std::string> write_secret_file(const std::string& content) {
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                       "/mha-hook-passwords.XXXXXX";
+    const int fd = mkostemp(path.data(), O_CLOEXEC);
+    if (fd < 0) {
+        return make_error(ErrorCode::Internal,
+                          "password file in " + path + ": " + std::strerror(errno));
     }
-    for (const auto& a : secret_args) {
-        command += " " + shell_quote(a);
+    const bool ok = fchmod(fd, 0600) == 0 &&
+                    write(fd, content.data(), content.size()) ==
+                        static_cast<ssize_t>(content.size());
+    close(fd);
+    if (!ok) {
+        unlink(path.c_str());
+        return make_error(ErrorCode::Internal, "password file " + path + ": cannot write");
     }
+    return path;
+}
+
+Result<HookOutcome> run_command(const std::string& command, const std::vector<std::string>& env,
+                                std::chrono::milliseconds timeout) {
+    std::vector<char*> envp;
+    for (const auto& e : env) {
+        envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    envp.push_back(nullptr);
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0) {
         return make_error(ErrorCode::Internal, std::string("pipe: ") + std::strerror(errno));
@@ -133,7 +168,9 @@ Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::s
         if (devnull >= 0) {
             dup2(devnull, STDIN_FILENO);
         }
-        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        char* const argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"),
+                              const_cast<char*>(command.c_str()), nullptr};
+        execve("/bin/sh", argv, envp.data());
         _exit(127);
     }
     setpgid(pid, pid);  // both sides, so the group exists before any kill
@@ -143,6 +180,40 @@ Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::s
     close(pipefd[0]);
     outcome.elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    return outcome;
+}
+
+}  // namespace
+
+Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::string>& args,
+                             std::chrono::milliseconds timeout,
+                             const std::vector<std::string>& secret_args,
+                             config::HookPasswords how) {
+    if (auto ok = check_hook_program(script); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    auto plan = plan_hook_secrets(secret_args, how);
+    std::string file;
+    if (plan.needs_file) {
+        auto written = write_secret_file(plan.file_content);
+        if (!written) {
+            return tl::unexpected(written.error());
+        }
+        file = *written;
+        plan.argv.push_back("--password_file=" + file);
+        plan.env.push_back("MHA_PASSWORD_FILE=" + file);
+    }
+    std::string command = script;
+    for (const auto& a : args) {
+        command += " " + shell_quote(a);
+    }
+    for (const auto& a : plan.argv) {
+        command += " " + shell_quote(a);
+    }
+    auto outcome = run_command(command, hook_environment(plan.env), timeout);
+    if (!file.empty()) {
+        unlink(file.c_str());
+    }
     return outcome;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config/app_config.hpp"
 #include "common/util/result.hpp"
 
 namespace mha::manager {
@@ -18,13 +19,16 @@ struct HookOutcome {
 
 /// Runs a configured hook (`script` may carry its own arguments, as MHA's config values do:
 /// "masterha_secondary_check -s h1 -s h2") through /bin/sh with `args` appended, each quoted.
-/// `secret_args` are appended too but never returned in descriptions or logs; they still
-/// reach the script's argv, as MHA passes them. The script gets its own process group, killed
-/// with SIGKILL when `timeout` passes. Errors: NotFound/PermissionDenied when the program is
-/// missing or not executable, Internal when it cannot be started.
+/// `secret_args` ("--new_master_password=…") are never returned in descriptions or logs; `how`
+/// says how they reach the script (hook_secrets.hpp): on argv as MHA passes them, as MHA_<NAME>
+/// environment variables, or in a 0600 file (removed when the hook ends). The script gets its
+/// own process group, killed with SIGKILL when `timeout` passes. Errors: NotFound/
+/// PermissionDenied when the program is missing or not executable, Internal when it cannot be
+/// started.
 Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout,
-                             const std::vector<std::string>& secret_args = {});
+                             const std::vector<std::string>& secret_args = {},
+                             config::HookPasswords how = config::HookPasswords::CommandLine);
 
 /// The first word of a configured hook (its program path).
 std::string hook_program(const std::string& script);

@@ -1,5 +1,7 @@
 #include "manager/switchover/switch_hooks.hpp"
 
+#include "manager/hooks/hook_secrets.hpp"
+
 namespace mha::manager {
 
 OnlineChangeArgs online_change_args(const std::string& command, const config::ServerConfig& orig,
@@ -22,6 +24,7 @@ OnlineChangeArgs online_change_args(const std::string& command, const config::Se
     }
     a.secret = {"--orig_master_password=" + orig.password,
                 "--new_master_password=" + new_master.password};
+    a.passwords = new_master.hook_passwords;
     return a;
 }
 
@@ -30,7 +33,7 @@ std::string online_change_description(const std::string& script, const OnlineCha
     for (const auto& arg : a.args) {
         d += " " + arg;
     }
-    return d + " --orig_master_password=xxx --new_master_password=xxx";
+    return d + describe_hook_secrets(a.secret, a.passwords);
 }
 
 HookCall call_online_change(const std::string& command, const config::ServerConfig& orig,
@@ -38,7 +41,7 @@ HookCall call_online_change(const std::string& command, const config::ServerConf
     // MHA reads the script from the new master's block (the same value unless set per server).
     auto a = online_change_args(command, orig, new_master, orig_master_is_new_slave);
     return call_hook(new_master.master_ip_online_change_script, a.args, a.secret,
-                     new_master.hook_timeout);
+                     new_master.hook_timeout, a.passwords);
 }
 
 }  // namespace mha::manager

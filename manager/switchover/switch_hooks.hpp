@@ -14,6 +14,7 @@ namespace mha::manager {
 struct OnlineChangeArgs {
     std::vector<std::string> args;
     std::vector<std::string> secret;
+    config::HookPasswords passwords = config::HookPasswords::CommandLine;  ///< how `secret` goes
 };
 
 OnlineChangeArgs online_change_args(const std::string& command, const config::ServerConfig& orig,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <list>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,12 @@ public:
     /// Cancels pending I/O unless a handler is running (shutdown).
     void cancel_if_idle();
 
+    /// Ends the TLS handshake in progress (the server needs the room).
+    void drop_pending();
+
+    /// The client's address (no port).
+    [[nodiscard]] const std::string& address() const { return address_; }
+
     // Bridges for handlers on the worker pool (connection_stream.cpp): they run one I/O step on
     // the connection's executor and wait for it.
     Result<std::size_t> read_body_piece_blocking(
@@ -44,7 +51,12 @@ public:
     Result<void> write_piece_blocking(std::string_view piece, bool chunked);
 
 private:
+    /// Where the connection stands in the server's connection limits.
+    enum class Admission { Pending, Manager, Other };
+
     void arm_deadline();
+    void leave_pending();
+    [[nodiscard]] bool admit();
     net::awaitable<bool> handshake();
     net::awaitable<Next> serve_one();
     [[nodiscard]] std::optional<Refusal> refusal(const Request& request,
@@ -79,6 +91,10 @@ private:
     Stream stream_;
     beast::flat_buffer buffer_;
     std::string peer_;
+    std::string address_;  // the client's address, for the per-address bound
+    Admission admission_ = Admission::Pending;
+    std::list<Connection*>::iterator pending_it_;
+    bool slow_ = false;  // the current route runs on the slow-work pool
     std::optional<ClientIdentity> identity_;
     std::string names_;  // the certificate's names, for log lines
     std::string note_;   // why an error answer was given, for the request's log line

@@ -132,18 +132,21 @@ timeout 10 openssl s_client -quiet -connect "$ADDR:$PORT" -CAfile "$CERTS/ca.crt
 pass "a client that completes the TLS handshake and sends no request is cut off"
 
 idle_fds=()
-for _ in $(seq 1 16); do  # max_connections = 16
+for _ in $(seq 1 16); do  # 8 pending TLS handshakes per address at most
     exec {fd}<>"/dev/tcp/$ADDR/$PORT" || fail "cannot open an idle connection"
     idle_fds+=("$fd")
 done
 sleep 0.3
 out=$(acurl "$CERTS" manager "$URL/health" 2>&1)
-[ "$(status_of "$out")" = 000 ] || fail "connection over max_connections was served: $out"
+[ "$(status_of "$out")" = 000 ] || fail "a 9th pending handshake from one address was served: $out"
+out=$(acurl "$CERTS" manager "$URL/health" --interface 127.0.3.2)
+[ "$(status_of "$out")" = 503 ] || fail "another address was not served while one address idles: $out"
 for fd in "${idle_fds[@]}"; do exec {fd}<&-; done
 sleep 0.3
 out=$(acurl "$CERTS" manager "$URL/health")
-[ "$(status_of "$out")" = 503 ] || fail "agent does not serve again below max_connections: $out"
-pass "connections over max_connections are refused until others close"
+[ "$(status_of "$out")" = 503 ] || fail "agent does not serve that address again once it closes: $out"
+grep -q "TLS handshakes already pending from that address" "$AGENT_LOG" || fail "the refusal is not logged"
+pass "idle connections beyond max_pending_per_address are refused; other addresses are served"
 
 s_out=$( (printf 'THIS IS NOT HTTP\r\n\r\n'; sleep 1) | openssl s_client -quiet -connect "$ADDR:$PORT" \
     -CAfile "$CERTS/ca.crt" -cert "$CERTS/manager.crt" -key "$CERTS/manager.key" 2>/dev/null)

@@ -38,6 +38,8 @@ max_connections = 16
 max_header_bytes = 4096
 max_body_bytes = 65536
 io_timeout = 2
+handshake_timeout = 2
+header_timeout = 2
 $extra
 
 [mysqld]

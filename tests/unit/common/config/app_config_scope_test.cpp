@@ -32,6 +32,9 @@ std::string text_of(const std::optional<std::string>& s) { return s.value_or("<u
 std::string text_of(bool b) { return b ? "1" : "0"; }
 std::string text_of(int n) { return std::to_string(n); }
 std::string text_of(PingType t) { return std::string(ping_type_name(t)); }
+std::string text_of(mha::config::HookPasswords h) {
+    return std::string(mha::config::hook_passwords_name(h));
+}
 
 template <class T>
 std::function<std::string(const ServerConfig&)> field(T ServerConfig::*member) {
@@ -109,6 +112,8 @@ std::vector<Key> keys() {
         {"agent_cert", false, "/c.pem", "/c.pem", "", "<unset>", field(&S::agent_cert)},
         {"agent_key", false, "/k.pem", "/k.pem", "", "<unset>", field(&S::agent_key)},
         {"hook_timeout", false, "5", "5", "60", "60", field(&S::hook_timeout)},
+        {"hook_passwords", false, "file", "file", "command_line", "command_line",
+         field(&S::hook_passwords)},
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
     };
 }

@@ -136,11 +136,12 @@ TEST_CASE("AppConfig: the parameter list is MHA 0.58's 42 plus the agent keys", 
                                                "use_gtid_auto_pos"};
     REQUIRE(mha.size() == 42);
     const auto& names = app_param_names();
-    REQUIRE(names.size() == 49);
+    REQUIRE(names.size() == 50);
     CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 42) == mha);
     CHECK(std::vector<std::string_view>(names.begin() + 42, names.end()) ==
           std::vector<std::string_view>{"agent_host", "agent_port", "agent_ca", "agent_cert",
-                                        "agent_key", "hook_timeout", "check_errant_gtid"});
+                                        "agent_key", "hook_timeout", "hook_passwords",
+                                        "check_errant_gtid"});
 }
 
 TEST_CASE("AppConfig: every parameter parses", "[config]") {
@@ -196,6 +197,7 @@ TEST_CASE("AppConfig: every parameter parses", "[config]") {
     CHECK(s.agent_cert == "/etc/mha/manager.pem");
     CHECK(s.agent_key == "/etc/mha/manager.key");
     CHECK(s.hook_timeout == 5);
+    CHECK(s.hook_passwords == mha::config::HookPasswords::Environment);
     CHECK_FALSE(s.check_errant_gtid);
     CHECK(config->warnings.size() == 1);
 }
@@ -253,6 +255,7 @@ TEST_CASE("AppConfig: every parameter has MHA's default when absent", "[config]"
     CHECK_FALSE(s.agent_cert);
     CHECK_FALSE(s.agent_key);
     CHECK(s.hook_timeout == 60);
+    CHECK(s.hook_passwords == mha::config::HookPasswords::CommandLine);
     CHECK(s.check_errant_gtid);
     CHECK(config.app_name == "app");
     CHECK(config.workdir_file("failover.error") == "/var/tmp/app.failover.error");

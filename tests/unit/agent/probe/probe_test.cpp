@@ -1,4 +1,4 @@
-#include "agent/probe.hpp"
+#include "agent/probe/probe.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 
 using namespace mha::agent;
 

@@ -8,7 +8,7 @@
 
 /// The few MySQL protocol packets a probe needs: the server's greeting (Protocol::Handshake
 /// v10), one authentication attempt (HandshakeResponse41) and the reply to it. Pure: bytes in,
-/// bytes or values out; the socket is in probe_socket.hpp.
+/// bytes or values out; the socket is in probe/socket.hpp.
 namespace mha::agent::wire {
 
 /// The server's first packet.

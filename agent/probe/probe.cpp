@@ -1,4 +1,4 @@
-#include "agent/probe.hpp"
+#include "agent/probe/probe.hpp"
 
 #include <arpa/inet.h>
 
@@ -7,7 +7,7 @@
 
 #include "agent/mysqld/liveness.hpp"
 #include "agent/mysqld/sql.hpp"
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 
 namespace mha::agent {
 

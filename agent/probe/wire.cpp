@@ -1,4 +1,4 @@
-#include "agent/probe_wire.hpp"
+#include "agent/probe/wire.hpp"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "agent/probe_wire.hpp"
+#include "agent/probe/wire.hpp"
 #include "common/util/result.hpp"
 
 namespace mha::agent {

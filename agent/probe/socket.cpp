@@ -1,4 +1,4 @@
-#include "agent/probe_socket.hpp"
+#include "agent/probe/socket.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>
