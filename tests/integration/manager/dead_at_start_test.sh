@@ -2,9 +2,9 @@
 # refuses (RESET SLAVE ALL on a replica; with multi_tier_slave=1 a writable intermediate
 # master), refuses a master only partitioned from the manager and a dead master whose replicas
 # name different masters; then, under a write load with one replica's IO thread stopped, the
-# master is killed and only then is the manager started (as masterha_manager, or MANAGER_CMD):
+# master is killed and only then is the manager started (masterha_manager, or MANAGER=mha-manager):
 # it identifies the dead master as MHA does, fails over, and `verify` finds every acknowledged
-# write. Mode: GTID=1 for MariaDB GTID; base address: SANDBOX_BASE.
+# write. Mode: GTID=1 for MariaDB GTID; BEHIND=0: no IO thread stopped; base: SANDBOX_BASE.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
@@ -109,8 +109,8 @@ wait $load || true
 check_repl 1 "Identified master is $(addr 1)(.*) (maybe dead)."
 rc=0
 rm -f "$LOG"
-# shellcheck disable=SC2086  # MANAGER_CMD is a command line
-timeout 120 ${MANAGER_CMD:-"$MHA_BIN/masterha_manager"} --conf="$CONF" >"$D/manager.out" 2>&1 || rc=$?
+# MANAGER=mha-manager: the systemd unit's command line (packaging/rpm/mha-manager@.service).
+timeout 120 "$MHA_BIN/${MANAGER:-masterha_manager}" --conf="$CONF" >"$D/manager.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exit $rc"; }
 for line in "MySQL master is not currently alive!" "Identified master is $(addr 1)" \
             "----- Failover Report -----" "Master failover to .* completed successfully."; do
