@@ -36,7 +36,10 @@ manager_refuses() {
     local rc=0
     rm -f "$LOG"
     timeout 60 "$MHA_BIN/masterha_manager" --conf="$CONF" >"$D/manager.out" 2>&1 || rc=$?
-    [ "$rc" != 0 ] && [ "$rc" != 124 ] || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager exit $rc, expected a refusal ($1)"; }
+    if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
+        cat "$D/manager.out" "$LOG"
+        sandbox_fail "manager exit $rc, expected a refusal ($1)"
+    fi
     grep -q -- "$1" "$LOG" || { cat "$D/manager.out" "$LOG"; sandbox_fail "manager log lacks: $1"; }
 }
 wait_io() {  # host: its IO thread connected
