@@ -11,6 +11,9 @@ source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 base=${SANDBOX_BASE:-127.0.60.11}
 gtid=${GTID:-0}
 behind=${BEHIND:-1}  # 1: host3's IO thread is stopped under the load before the kill
+# 1: relay logs in 4 KiB files, relay_log_purge=0 on host3, binary (non-UTF-8) column data,
+# and a large transaction committed just before the kill
+extras=${EXTRAS:-0}
 sandbox_addresses "$base"
 gtid_flag=--no-gtid
 use_gtid=no
@@ -98,6 +101,16 @@ replicate 2 1
 replicate 3 1
 check_repl 0 "MySQL Replication Health is OK."
 
+if [ "$extras" = 1 ]; then
+    step "extras: small relay logs, relay_log_purge=0 on host3, binary data"
+    for h in 2 3; do sql "$h" "SET GLOBAL max_relay_log_size=4096"; done
+    sql 3 "SET GLOBAL relay_log_purge=0"
+    sql 1 "CREATE DATABASE mha_extra; CREATE TABLE mha_extra.bin (id INT PRIMARY KEY, b BLOB);
+           CREATE TABLE mha_extra.big (id INT PRIMARY KEY, pad VARCHAR(200));
+           INSERT INTO mha_extra.bin SELECT seq, UNHEX(REPEAT('FF00FEC3A8',20 + seq))
+             FROM (WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 500)
+                   SELECT seq FROM s) x"
+fi
 step "load; host3's IO thread stopped; the master killed; then the manager is started"
 "$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 6 --acked "$D/acked" >"$D/load.out" 2>&1 &
 load=$!
@@ -107,6 +120,13 @@ if [ "$behind" = 1 ]; then
     sandbox_cmd stop-replica --dir "$D" 3 --io
 fi
 sleep 1
+if [ "$extras" = 1 ]; then
+    sql 1 "INSERT INTO mha_extra.big SELECT a.seq * 1000 + b.seq, REPEAT('x', 200)
+           FROM (WITH RECURSIVE s(seq) AS (SELECT 0 UNION ALL SELECT seq + 1 FROM s WHERE seq < 199)
+                 SELECT seq FROM s) a,
+                (WITH RECURSIVE s(seq) AS (SELECT 0 UNION ALL SELECT seq + 1 FROM s WHERE seq < 999)
+                 SELECT seq FROM s) b"
+fi
 sandbox_cmd kill-mysqld --dir "$D" 1
 wait $load || true
 check_repl 1 "Identified master is $(addr 1)(.*) (maybe dead)."
@@ -124,3 +144,13 @@ grep -q "Ping(.*) succeeded" "$LOG" && sandbox_fail "the manager monitored a dea
 step "verify: nothing acknowledged lost"
 tail -2 "$D/load.out"
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
+if [ "$extras" = 1 ]; then
+    step "extras: the binary rows and the large transaction are on both remaining servers"
+    for t in bin big; do
+        a=$(sql 2 "CHECKSUM TABLE mha_extra.$t" | awk '{print $2}')
+        b=$(sql 3 "CHECKSUM TABLE mha_extra.$t" | awk '{print $2}')
+        [ "$a" = "$b" ] || sandbox_fail "mha_extra.$t differs: host2 $a, host3 $b"
+    done
+    [ "$(sql 2 "SELECT COUNT(*) FROM mha_extra.big")" = 200000 ] || sandbox_fail "large transaction not complete on host2"
+    [ "$(sql 2 "SELECT COUNT(*) FROM mha_extra.bin")" = 500 ] || sandbox_fail "binary rows missing on host2"
+fi
