@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "manager/checks/dead_master.hpp"
 #include "manager/checks/errant.hpp"
 #include "manager/topology/replication_mode.hpp"
 
@@ -19,6 +20,7 @@ public:
         : config_(config), snap_(snapshot), options_(options), report_(report) {}
 
     void run() {
+        identify_dead_master_first();
         check_liveness();
         if (!find_master()) {
             return;
@@ -34,8 +36,9 @@ public:
             check_filters();
         }
         check_candidates();
+        check_threads();
         if (options_.check_repl_health) {
-            check_health();
+            check_lag();
         }
         check_agents();
         check_hooks();
@@ -60,11 +63,39 @@ private:
         }
     }
 
+    /// MHA's start with the master down: the master every alive replica names, if it is dead.
+    void identify_dead_master_first() {
+        std::vector<ReplicaSource> sources;
+        std::vector<bool> dead;
+        for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
+            dead.push_back(srv(i).reachability == Reachability::Dead);
+            if (srv(i).usable() && !srv(i).is_replica()) {
+                return;  // an alive non-replica: find_master decides
+            }
+            if (srv(i).usable()) {
+                const auto& r = *srv(i).replica;
+                sources.push_back({i, label(i),
+                                   r.master_host + ":" + std::to_string(r.master_port),
+                                   source_of(r)});
+            }
+        }
+        auto found = identify_dead_master(sources, dead);
+        dead_master_error_ = found.error;
+        if (found.master && !options_.accept_dead_master) {
+            dead_master_error_ = "the master " + label(*found.master) + " is dead";
+            return;
+        }
+        report_.dead_master = found.master;
+    }
+
     void check_liveness() {
         for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
             const auto& s = srv(i);
             if (s.reachability == Reachability::Dead) {
                 report_.dead.push_back(i);
+                if (report_.dead_master == i) {
+                    continue;  // the master the replicas name: failed over, not refused
+                }
                 host_failure(i, " Server " + label(i) +
                                     " is dead, but must be alive! Check server settings. (" +
                                     s.error + ")");
@@ -102,9 +133,14 @@ private:
                   " of them writable)");
             return false;
         }
+        if (masters.empty() && report_.dead_master) {
+            warning("MySQL master is not currently alive!");
+            info("Identified master is " + label(*report_.dead_master) + " (maybe dead).");
+            return true;
+        }
         if (masters.empty()) {
             error("MySQL master is not correctly configured (no alive server that is not a "
-                  "slave; is the master dead?). Check master/slave settings");
+                  "slave: " + dead_master_error_ + "). Check master/slave settings");
             return false;
         }
         report_.master = masters.front();
@@ -130,8 +166,10 @@ private:
         return std::nullopt;
     }
 
+    std::size_t master_index() const { return report_.master.value_or(*report_.dead_master); }
+
     void check_sources() {
-        const std::size_t master = *report_.master;
+        const std::size_t master = master_index();
         for (std::size_t i = 0; i < snap_.servers.size(); ++i) {
             if (!srv(i).usable() || !srv(i).is_replica()) {
                 continue;
@@ -146,6 +184,7 @@ private:
                 report_.replicas.push_back(i);
             } else if (cfg(0).multi_tier_slave) {
                 report_.unmanaged.push_back(i);
+                check_intermediate(*source);
                 warning("Slave " + label(i) + " replicates from " + from +
                         ", not from the master: unmanaged (multi_tier_slave=1), it will not be "
                         "recovered");
@@ -166,6 +205,22 @@ private:
             if (cfg(i).no_master) {
                 info("    Not candidate for the new Master (no_master is set)");
             }
+        }
+    }
+
+    /// MHA's multi-tier rule: a replica that has replicas must be read-only and log what it
+    /// replicates, or its replicas would diverge from the cluster after a failover.
+    void check_intermediate(std::size_t i) {
+        if (!intermediates_.insert(i).second || !srv(i).usable()) {
+            return;
+        }
+        if (!srv(i).read_only) {
+            error("Intermediate master " + label(i) + " has slaves but read_only=1 is not set on "
+                  "it (multi_tier_slave=1). Set read_only=1 on it.");
+        }
+        if (!srv(i).log_slave_updates) {
+            error("Intermediate master " + label(i) + " has slaves but log_slave_updates is not "
+                  "set on it (multi_tier_slave=1). Set log_slave_updates on it.");
         }
     }
 
@@ -213,6 +268,9 @@ private:
         }
         if (!is_gtid(mode.coordinates)) {
             return;
+        }
+        if (!report_.master) {
+            return;  // the master is dead: nothing to compare with
         }
         for (auto i : report_.replicas) {
             if (can_be_master(i) && !srv(i).log_slave_updates) {
@@ -345,12 +403,14 @@ private:
         }
     }
 
-    void check_health() {
+    /// The replication threads, checked by check-repl and the manager's start alike. With the
+    /// master dead the IO threads cannot connect: only the SQL threads count then.
+    void check_threads() {
         info("Checking replication health on the slaves..");
         for (auto i : report_.replicas) {
             const auto& r = *srv(i).replica;
             std::string host = label(i);
-            if (!r.io_running()) {
+            if (!r.io_running() && report_.master) {
                 host_failure(i, "Slave IO thread is not running on " + host + " (" +
                                     r.slave_io_running + (r.last_io_error.empty() ? "" : ": ") +
                                     r.last_io_error + ")");
@@ -360,16 +420,25 @@ private:
                                     (r.last_sql_error.empty() ? "" : " (" + r.last_sql_error +
                                                                          ")"));
             }
-            if (r.io_running() && r.sql_running()) {
-                if (!r.seconds_behind_master) {
-                    host_failure(i, "Failed to get Seconds_Behind_Master on " + host);
-                } else if (*r.seconds_behind_master > options_.seconds_behind_master) {
-                    host_failure(i, "Slave is currently behind " +
-                                        std::to_string(*r.seconds_behind_master) +
-                                        " seconds on " + host);
-                } else {
-                    info(host + " ok.");
-                }
+        }
+    }
+
+    /// masterha_check_repl only: how far behind each replica is.
+    void check_lag() {
+        for (auto i : report_.replicas) {
+            const auto& r = *srv(i).replica;
+            std::string host = label(i);
+            if (!r.io_running() || !r.sql_running()) {
+                continue;
+            }
+            if (!r.seconds_behind_master) {
+                host_failure(i, "Failed to get Seconds_Behind_Master on " + host);
+            } else if (*r.seconds_behind_master > options_.seconds_behind_master) {
+                host_failure(i, "Slave is currently behind " +
+                                    std::to_string(*r.seconds_behind_master) + " seconds on " +
+                                    host);
+            } else {
+                info(host + " ok.");
             }
         }
     }
@@ -384,6 +453,10 @@ private:
                 continue;
             }
             const auto& a = it->second;
+            if (report_.dead_master == i && !a.reachable) {
+                info("Agent on the dead master " + label(i) + " is not reachable: " + a.error);
+                continue;
+            }
             std::string where = cfg(i).agent_host + ":" + std::to_string(cfg(i).agent_port);
             if (!a.reachable) {
                 host_failure(i, "Agent on " + label(i) + " (" + where + ") is not reachable: " +
@@ -423,6 +496,8 @@ private:
     const ClusterSnapshot& snap_;
     const ReplCheckOptions& options_;
     ReplCheckReport& report_;
+    std::set<std::size_t> intermediates_;
+    std::string dead_master_error_;
 };
 
 }  // namespace

@@ -54,6 +54,7 @@ int run_check_repl(const CheckReplFlags& flags) {
     ReplCheckOptions options;
     options.seconds_behind_master = flags.seconds_behind_master;
     options.ignore_fail_on_start = flags.ignore_fail_on_start;
+    options.accept_dead_master = true;
     options.resolve = [](const std::string& host) {
         auto r = config::resolve_host(host);
         return r ? *r : host;
@@ -61,6 +62,14 @@ int run_check_repl(const CheckReplFlags& flags) {
     auto report = check_replication(*config, snapshot, options);
     for (const auto& l : report.lines) {
         print_line(l.level, l.text);
+    }
+    if (report.ok() && report.dead_master) {
+        const auto& dead = config->servers[*report.dead_master];
+        print_error("The master " + dead.hostname + "(" + dead.ip + ":" +
+                    std::to_string(dead.port) +
+                    ") is dead; masterha_manager started now confirms it and fails it over.");
+        std::cout << "\nMySQL Replication Health is NOT OK!\n";
+        return 1;
     }
     if (report.ok()) {
         std::cout << "\nMySQL Replication Health is OK.\n";

@@ -17,6 +17,7 @@
 #include "manager/failover/failover_runner.hpp"
 #include "manager/failover/markers.hpp"
 #include "manager/monitor/advisory_lock.hpp"
+#include "manager/monitor/dead_at_start.hpp"
 #include "manager/monitor/monitor.hpp"
 #include "manager/monitor/single_manager.hpp"
 #include "manager/state/status_file.hpp"
@@ -38,13 +39,20 @@ void install_signals() {
     signal(SIGHUP, SIG_IGN);  // nothing to reload; a stray HUP must not kill the monitor
 }
 
-/// Runs the start-up checks; logs every line. Returns the master's index when they pass.
-std::optional<std::size_t> startup_checks(const config::AppConfig& config,
+/// What the start-up checks found: the alive master, or the dead one the replicas name.
+struct StartupMaster {
+    std::size_t index = 0;
+    bool dead = false;
+};
+
+/// Runs the start-up checks (check-repl's, lag excepted); logs every line.
+std::optional<StartupMaster> startup_checks(const config::AppConfig& config,
                                           const ManagerOptions& options, spdlog::logger& log) {
     auto snapshot = collect_snapshot(config, CollectOptions{});
     ReplCheckOptions check;
     check.check_repl_health = false;  // MHA's monitor start skips the lag part
     check.ignore_fail_on_start = options.ignore_fail_on_start;
+    check.accept_dead_master = true;
     check.resolve = [](const std::string& h) {
         auto r = config::resolve_host(h);
         return r ? *r : h;
@@ -63,7 +71,10 @@ std::optional<std::size_t> startup_checks(const config::AppConfig& config,
         log.error("Error happened on checking configurations. Monitoring cannot start.");
         return std::nullopt;
     }
-    return report.master;
+    if (report.dead_master) {
+        return StartupMaster{*report.dead_master, true};
+    }
+    return StartupMaster{*report.master, false};
 }
 
 int fail(const ManagerOptions& options, int code) {
@@ -172,19 +183,35 @@ int run_manager(const ManagerOptions& options) {
         (void)write_status(status_path, record);
         return fail(options, 1);
     }
-    Monitor monitor(*config, *master, options, status_path, g_stop);
-    int code = monitor.run();
+    Decision decision;
+    int code = 20;
+    if (master->dead) {
+        // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
+        decision = confirm_dead_at_start(*config, master->index);
+        if (decision.verdict != Verdict::Dead) {
+            log->error("Master {} is not alive to the manager, but not dead either: {}. "
+                       "Monitoring cannot start.", config->servers[master->index].hostname,
+                       decision.reason);
+            record.status = MonitorStatus::ConfigError;
+            (void)write_status(status_path, record);
+            return fail(options, 1);
+        }
+    } else {
+        Monitor monitor(*config, master->index, options, status_path, g_stop);
+        code = monitor.run();
+        decision = monitor.decision();
+    }
     if (code != 20) {
         return code == 0 ? 0 : fail(options, code);
     }
     if (options.monitor_only) {
         // masterha_master_monitor's report; the caller decides what to do.
-        const auto& dead = config->servers[*master];
+        const auto& dead = config->servers[master->index];
         std::printf("Master %s is dead!\nIP Address: %s Port: %d\n", dead.hostname.c_str(),
                     dead.ip.c_str(), dead.port);
         return code;
     }
-    return fail_over(*config, *master, options, monitor.decision(), status_path);
+    return fail_over(*config, master->index, options, decision, status_path);
 }
 
 }  // namespace mha::manager

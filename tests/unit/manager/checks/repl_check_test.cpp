@@ -137,9 +137,22 @@ TEST_CASE("check_replication: each broken case is NOT OK and names its cause", "
             for (auto& s : multi.servers) {
                 s.multi_tier_slave = true;
             }
+            snap.servers[1].log_slave_updates = true;
             auto r = check_replication(multi, snap, {});
             CHECK(r.ok());
             CHECK(r.unmanaged == std::vector<std::size_t>{2});
+            SECTION("a writable intermediate master is NOT OK, named") {
+                snap.servers[1].read_only = false;
+                CHECK(has_error(check_replication(multi, snap, {}),
+                                "Intermediate master 127.0.0.12(127.0.1.12:3306) has slaves but "
+                                "read_only=1 is not set"));
+            }
+            SECTION("an intermediate master without log_slave_updates is NOT OK, named") {
+                snap.servers[1].log_slave_updates = false;
+                CHECK(has_error(check_replication(multi, snap, {}),
+                                "Intermediate master 127.0.0.12(127.0.1.12:3306) has slaves but "
+                                "log_slave_updates"));
+            }
         }
     }
     SECTION("two writable servers") {
@@ -190,9 +203,27 @@ TEST_CASE("check_replication: each broken case is NOT OK and names its cause", "
         CHECK(has_error(r, "None of slaves can be master"));
         CHECK(has_error(r, "candidate_master is set on 127.0.0.12"));
     }
-    SECTION("the master is dead") {
+    SECTION("the master is dead: the switchover's check refuses") {
         snap.servers[0].reachability = Reachability::Dead;
         CHECK(has_error(check_replication(config, snap, {}), "master is not correctly configured"));
+    }
+    SECTION("after RESET SLAVE: not replicating, the manager's start refuses as check-repl") {
+        snap.servers[2].replica->slave_io_running = "No";
+        snap.servers[2].replica->slave_sql_running = "No";
+        ReplCheckOptions manager_start;
+        manager_start.check_repl_health = false;
+        manager_start.accept_dead_master = true;
+        CHECK(has_error(check_replication(config, snap, manager_start),
+                        "Slave IO thread is not running on 127.0.0.13"));
+        CHECK(has_error(check_replication(config, snap, {}),
+                        "Slave IO thread is not running on 127.0.0.13"));
+    }
+    SECTION("after RESET SLAVE ALL: two non-slaves for both") {
+        snap.servers[2].replica.reset();
+        ReplCheckOptions manager_start;
+        manager_start.check_repl_health = false;
+        CHECK(has_error(check_replication(config, snap, manager_start),
+                        "There are 2 non-slave servers"));
     }
     SECTION("access denied means alive but misconfigured") {
         snap.servers[2].reachability = Reachability::AliveWithError;
@@ -276,5 +307,50 @@ TEST_CASE("check_replication: GTID mode, mixed modes and errant transactions", "
         snap.errant_scans.push_back({2, 0, 3, "", {10, 11, 12}, {10, 12, 20}});
         r = check_replication(load(), snap, {});
         CHECK(has(r, CheckLine::Level::Error, "0-3-11"));
+    }
+}
+
+TEST_CASE("check_replication: a master dead at start, as MHA identifies it", "[checks]") {
+    auto config = load();
+    auto snap = healthy();
+    snap.servers[0].reachability = Reachability::Dead;
+    snap.servers[1].replica->slave_io_running = "Connecting";
+    snap.servers[2].replica->slave_io_running = "No";  // its IO thread stopped before the kill
+    ReplCheckOptions o;
+    o.accept_dead_master = true;
+    o.check_repl_health = false;
+    SECTION("every alive replica names it: identified, not an error") {
+        auto r = check_replication(config, snap, o);
+        INFO((r.errors().empty() ? "" : r.errors().front()));
+        CHECK(r.ok());
+        CHECK_FALSE(r.master);
+        REQUIRE(r.dead_master);
+        CHECK(*r.dead_master == 0);
+        CHECK(r.replicas == std::vector<std::size_t>{1, 2});
+        bool said = false;
+        for (const auto& l : r.lines) {
+            said = said || l.text == "Identified master is 127.0.0.11(127.0.1.11:3306) (maybe dead).";
+        }
+        CHECK(said);
+    }
+    SECTION("the replicas name different masters: refused, naming what each says") {
+        snap.servers[2].replica->master_host = "127.0.0.12";
+        auto r = check_replication(config, snap, o);
+        CHECK_FALSE(r.dead_master);
+        CHECK(has_error(r, "127.0.0.12(127.0.1.12:3306) replicates from 127.0.0.11:3306, "
+                           "127.0.0.13(127.0.1.13:3306) replicates from 127.0.0.12:3306"));
+    }
+    SECTION("a replica's SQL thread stopped is still an error") {
+        snap.servers[1].replica->slave_sql_running = "No";
+        CHECK(has_error(check_replication(config, snap, o), "Slave SQL thread is not running"));
+    }
+    SECTION("a dead ignore_fail replica is left out with --ignore_fail_on_start") {
+        config.servers[2].ignore_fail = true;
+        snap.servers[2].reachability = Reachability::Dead;
+        CHECK_FALSE(check_replication(config, snap, o).ok());
+        o.ignore_fail_on_start = true;
+        auto r = check_replication(config, snap, o);
+        CHECK(r.ok());
+        CHECK(r.replicas == std::vector<std::size_t>{1});
     }
 }
