@@ -1,10 +1,11 @@
-#include "agent/apply_spool.hpp"
+#include "agent/apply/spool.hpp"
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "common/binlog/event.hpp"
+#include "common/binlog/event_reader.hpp"
 
 namespace mha::agent {
 namespace {
@@ -127,6 +128,27 @@ Result<std::vector<std::string>> spool_segments(http::BodyReader& body, const st
         return make_error(ErrorCode::Internal, "cannot write " + files.back());
     }
     return files;
+}
+
+Result<void> check_segments(const std::vector<std::string>& segments) {
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const std::string name = "request body segment " + std::to_string(i + 1);
+        auto reader = binlog::EventReader::open_file(segments[i]);
+        if (!reader) {
+            return make_error(ErrorCode::Internal, name + ": " + reader.error().message);
+        }
+        auto read = binlog::for_each_event(
+            *reader, [](const binlog::Event&) { return Result<void>{}; });
+        if (!read) {
+            return make_error(ErrorCode::InvalidArgument, name + ": " + read.error().message);
+        }
+        if (const auto& tail = reader->partial_tail()) {
+            return make_error(ErrorCode::InvalidArgument,
+                              name + ": ends inside an event at offset " +
+                                  std::to_string(tail->offset));
+        }
+    }
+    return {};
 }
 
 }  // namespace mha::agent

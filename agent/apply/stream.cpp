@@ -1,4 +1,4 @@
-#include "agent/apply_stream.hpp"
+#include "agent/apply/stream.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -60,6 +60,16 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
 
 }  // namespace
 
+std::string section_at(const std::vector<StreamSection>& sections, std::uint64_t stream_offset) {
+    std::string found;
+    for (const auto& section : sections) {
+        if (section.stream_offset <= stream_offset) {
+            found = section.source;
+        }
+    }
+    return found;
+}
+
 Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
                                               const std::string& path) {
     File file(std::fopen(path.c_str(), "wb"), &std::fclose);
@@ -68,20 +78,25 @@ Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
     }
     std::vector<char> buffer(1U << 20);
     std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
+    ApplyStreamSummary summary;
     CoordinatedStream out([&](std::span<const std::uint8_t> bytes) -> Result<void> {
         if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size()) {
             return make_error(ErrorCode::Internal, "cannot write " + path);
         }
+        summary.bytes += bytes.size();
         return {};
     });
-    ApplyStreamSummary summary;
     if (input.relay_start) {
+        summary.sections.push_back({0, "relay log " + binlog::base_name(input.relay_start->file) +
+                                           " from " + std::to_string(input.relay_start->pos)});
         if (auto ok = stream_relay_logs(input.relay_files, *input.relay_start, out); !ok) {
             return tl::unexpected(ok.error());
         }
         summary.relay_log_events = out.events();
     }
-    for (const auto& segment : input.segments) {
+    for (std::size_t i = 0; i < input.segments.size(); ++i) {
+        const auto& segment = input.segments[i];
+        summary.sections.push_back({summary.bytes, "request body segment " + std::to_string(i + 1)});
         if (auto ok = append_segment(segment, input.master_file, out); !ok) {
             return tl::unexpected(ok.error());
         }
