@@ -357,6 +357,8 @@ ApplyAnswer run_apply(const ApplyJob& job, ProgressBoard& board) {
         answer.body["seconds"] = board.elapsed();
         std::error_code ec;
         fs::remove_all(job.dir, ec);
+    } else {
+        prune_apply_dirs(job.config->workdir, kKeptFailedApplies);  // this one is the newest
     }
     return answer;
 }

@@ -30,6 +30,7 @@ spdlog::level::level_enum parse_level(std::string_view name) {
 void apply(spdlog::logger& logger) {
     logger.sinks() = g_sinks;
     logger.set_level(g_level);
+    logger.flush_on(spdlog::level::trace);  // log files are written line by line
     if (g_json) {
         logger.set_pattern(
             R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":"%v"})");

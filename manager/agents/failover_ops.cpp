@@ -196,8 +196,8 @@ Result<ApplyOutcome> AgentFailoverOps::apply(const config::ServerConfig& target,
     };
     // The answer: progress lines (logged as they come, so a long apply shows it is alive)
     // and one last line; errors before the apply started come as one JSON body.
-    ApplyLines lines(target.hostname + "(" + target.hostname + ":" + std::to_string(target.port) +
-                     ")");
+    ApplyLines lines(target.hostname + "(" + (target.ip.empty() ? target.hostname : target.ip) +
+                     ":" + std::to_string(target.port) + ")");
     auto r = client.send(request, [&lines](std::string_view piece) { return lines.feed(piece); });
     if (!r) {
         return tl::unexpected(r.error().wrap(lines.where()));
