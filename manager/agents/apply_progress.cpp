@@ -84,7 +84,9 @@ void ApplyLines::line(std::string_view text) {
     }
     for (const auto kind : {proto::kApplyLineResult, proto::kApplyLineFailure,
                             proto::kApplyLineError}) {
-        if (json.contains(kind)) {
+        // {"error": {…}} ends a progress stream; {"error": "code", "message": …} is a plain
+        // error answer.
+        if (json.contains(kind) && json[std::string(kind)].is_object()) {
             end_kind_ = std::string(kind);
             end_ = json[std::string(kind)];
             return;
