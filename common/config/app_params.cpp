@@ -167,8 +167,8 @@ const std::vector<Param>& params() {
         {"agent_cert", false, optional_text(&S::agent_cert)},
         {"agent_key", false, optional_text(&S::agent_key)},
         {"hook_timeout", false, number(&S::hook_timeout, 1, 86400)},
-        {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
         {"check_errant_gtid", false, flag(&S::check_errant_gtid)},
+        {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
     };
     return kParams;
 }

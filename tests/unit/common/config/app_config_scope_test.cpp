@@ -110,6 +110,8 @@ std::vector<Key> keys() {
         {"agent_key", false, "/k.pem", "/k.pem", "", "<unset>", field(&S::agent_key)},
         {"hook_timeout", false, "5", "5", "60", "60", field(&S::hook_timeout)},
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
+        {"agent_silence_timeout", false, "7", "7", "120", "120",
+         field(&S::agent_silence_timeout)},
     };
 }
 
