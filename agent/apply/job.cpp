@@ -252,8 +252,8 @@ Result<std::uint64_t> sql_thread_step(const ApplyJob& job, Local& local,
         !sql_thread_catch_up_wanted(*local.status)) {
         return std::uint64_t{0};
     }
-    auto caught = catch_up_with_sql_thread(*local.session, *local.dialect, relay_files,
-                                           *local.status, board);
+    auto caught =
+        catch_up_with_sql_thread(*local.session, *local.dialect, relay_files, *local.status, board);
     if (!caught) {
         return tl::unexpected(caught.error());
     }

@@ -50,7 +50,8 @@ std::vector<SizedFile> sized_files(const std::vector<std::string>& paths) {
     out.reserve(paths.size());
     for (const auto& p : paths) {
         struct stat st {};
-        out.push_back({p, ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0});
+        out.push_back(
+            {p, ::stat(p.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0});
     }
     return out;
 }

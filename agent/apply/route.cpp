@@ -117,15 +117,18 @@ http::Response apply_route(const config::AgentConfig& config, const http::Reques
         return http::Response::from_error(params.error());
     }
     if (request.body_stream == nullptr) {
-        return http::Response::error(500, "internal", "apply route registered without a body stream");
+        return http::Response::error(500, "internal",
+                                     "apply route registered without a body stream");
     }
     std::shared_ptr<ApplyLock> lock = ApplyLock::try_acquire();
     if (!lock) {
         return http::Response::error(409, "aborted", "another apply is running on this host");
     }
     if (const auto pruned = prune_apply_dirs(config.workdir, kKeptFailedApplies); pruned > 0) {
-        mha::log::get("agent")->info("apply: removed {} old apply work directories (the last {} "
-                                     "failed ones are kept)", pruned, kKeptFailedApplies);
+        mha::log::get("agent")->info(
+            "apply: removed {} old apply work directories (the last {} "
+            "failed ones are kept)",
+            pruned, kKeptFailedApplies);
     }
     auto dir = make_apply_dir(config.workdir);
     if (!dir) {

@@ -38,8 +38,8 @@ bool executed_all(const mysql::ReplicaStatus& s) {
            s.exec_master_log_pos == s.read_master_log_pos;
 }
 
-proto::ApplyProgress progress_of(const mysql::ReplicaStatus& s,
-                                 const std::vector<SizedFile>& files, std::uint64_t total) {
+proto::ApplyProgress progress_of(const mysql::ReplicaStatus& s, const std::vector<SizedFile>& files,
+                                 std::uint64_t total) {
     proto::ApplyProgress p;
     p.phase = "sql_thread";
     p.total_bytes = total;
@@ -86,8 +86,8 @@ Result<CatchUp> catch_up_with_sql_thread(mysql::Session& session, const mysql::D
     const auto files = sized_files(relay_files);
     const std::uint64_t total = bytes_from(files, stopped.relay_log_file, stopped.relay_log_pos);
     log->info("apply: the SQL thread executes its relay log first ({} from {}:{}, master {}:{})",
-              format_bytes(total), binlog::base_name(stopped.relay_log_file),
-              stopped.relay_log_pos, stopped.relay_master_log_file, stopped.exec_master_log_pos);
+              format_bytes(total), binlog::base_name(stopped.relay_log_file), stopped.relay_log_pos,
+              stopped.relay_master_log_file, stopped.exec_master_log_pos);
     if (auto ok = session.execute(dialect.start_replica(mysql::ReplicaThreads::Sql)); !ok) {
         return tl::unexpected(ok.error());
     }
@@ -124,7 +124,8 @@ Result<CatchUp> catch_up_with_sql_thread(mysql::Session& session, const mysql::D
         return tl::unexpected(after.error());
     }
     out.status = std::move(after->status);
-    const std::uint64_t left = bytes_from(files, out.status.relay_log_file, out.status.relay_log_pos);
+    const std::uint64_t left =
+        bytes_from(files, out.status.relay_log_file, out.status.relay_log_pos);
     out.bytes = total > left ? total - left : 0;
     log->info("apply: the SQL thread executed {} up to master {}:{}{}", format_bytes(out.bytes),
               out.status.relay_master_log_file, out.status.exec_master_log_pos,

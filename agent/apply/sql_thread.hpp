@@ -22,8 +22,8 @@ bool sql_thread_waits_for_events(const std::string& sql_running_state);
 
 /// How a catch-up ended.
 struct CatchUp {
-    mysql::ReplicaStatus status;  ///< after STOP SLAVE SQL_THREAD
-    std::uint64_t bytes = 0;      ///< relay-log bytes the SQL thread went through
+    mysql::ReplicaStatus status;                 ///< after STOP SLAVE SQL_THREAD
+    std::uint64_t bytes = 0;                     ///< relay-log bytes the SQL thread went through
     std::optional<proto::ApplyFailure> failure;  ///< the SQL thread stopped on an error
 };
 
@@ -34,7 +34,6 @@ struct CatchUp {
 /// stopped, as it stopped itself).
 Result<CatchUp> catch_up_with_sql_thread(mysql::Session& session, const mysql::Dialect& dialect,
                                          const std::vector<std::string>& relay_files,
-                                         const mysql::ReplicaStatus& stopped,
-                                         ProgressBoard& board);
+                                         const mysql::ReplicaStatus& stopped, ProgressBoard& board);
 
 }  // namespace mha::agent

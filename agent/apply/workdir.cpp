@@ -32,9 +32,9 @@ std::size_t prune_apply_dirs(const std::string& workdir, std::size_t keep) {
         if (ec) {
             continue;
         }
-        dirs.push_back({entry.path().string(),
-                        std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch())
-                            .count()});
+        dirs.push_back({entry.path().string(), std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   time.time_since_epoch())
+                                                   .count()});
     }
     const auto doomed = apply_dirs_to_prune(std::move(dirs), keep);
     for (const auto& path : doomed) {

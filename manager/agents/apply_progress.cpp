@@ -38,9 +38,8 @@ std::string failure_text(const proto::ApplyFailure& f) {
 }  // namespace
 
 std::chrono::milliseconds progress_interval(std::chrono::milliseconds silence_timeout) {
-    return std::clamp<std::chrono::milliseconds>(silence_timeout / 4,
-                                                 std::chrono::milliseconds(200),
-                                                 std::chrono::milliseconds(5000));
+    return std::clamp<std::chrono::milliseconds>(
+        silence_timeout / 4, std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
 }
 
 std::string describe_progress(const std::string& host, const proto::ApplyProgress& p) {
@@ -67,8 +66,7 @@ std::string describe_progress(const std::string& host, const proto::ApplyProgres
 Result<void> ApplyLines::feed(std::string_view piece) {
     partial_.append(piece);
     std::size_t start = 0;
-    for (auto nl = partial_.find('\n'); nl != std::string::npos;
-         nl = partial_.find('\n', start)) {
+    for (auto nl = partial_.find('\n'); nl != std::string::npos; nl = partial_.find('\n', start)) {
         line(std::string_view(partial_).substr(start, nl - start));
         start = nl + 1;
     }
@@ -82,8 +80,8 @@ void ApplyLines::line(std::string_view text) {
         text_.append(text);
         return;
     }
-    for (const auto kind : {proto::kApplyLineResult, proto::kApplyLineFailure,
-                            proto::kApplyLineError}) {
+    for (const auto kind :
+         {proto::kApplyLineResult, proto::kApplyLineFailure, proto::kApplyLineError}) {
         // {"error": {…}} ends a progress stream; {"error": "code", "message": …} is a plain
         // error answer.
         if (json.contains(kind) && json[std::string(kind)].is_object()) {
@@ -123,10 +121,10 @@ Result<proto::ApplyResult> ApplyLines::finish(int status) {
         return make_error(ErrorCode::Aborted, message);
     }
     if (!end_) {
-        return make_error(ErrorCode::Unavailable, "the answer ended before its last line" +
-                                                      (last_ ? " (last progress: " +
-                                                                   describe_progress(host_, *last_) + ")"
-                                                             : std::string()));
+        return make_error(ErrorCode::Unavailable,
+                          "the answer ended before its last line" +
+                              (last_ ? " (last progress: " + describe_progress(host_, *last_) + ")"
+                                     : std::string()));
     }
     try {
         if (end_kind_ == proto::kApplyLineResult) {

@@ -1,18 +1,18 @@
 #include "agent/apply/pipeline.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
-
-#include <catch2/catch.hpp>
 
 using namespace mha::agent;
 
 TEST_CASE("scan_decoded: the last event offset, master position and rotated file", "[apply]") {
     DecodedPosition at;
-    scan_decoded("# at 4\n#201204  1:00:00 server id 1  end_log_pos 0 CRC32 0x1\tRotate to "
-                 "mysql-bin.000007  pos: 4\n# at 120\n#201204 server id 1  end_log_pos 351 "
-                 "CRC32 0x2 \tXid = 9\nCOMMIT/*!*/;\n",
-                 at);
+    scan_decoded(
+        "# at 4\n#201204  1:00:00 server id 1  end_log_pos 0 CRC32 0x1\tRotate to "
+        "mysql-bin.000007  pos: 4\n# at 120\n#201204 server id 1  end_log_pos 351 "
+        "CRC32 0x2 \tXid = 9\nCOMMIT/*!*/;\n",
+        at);
     CHECK(at.stream_offset == 120);
     CHECK(at.end_log_pos == 351);
     CHECK(at.master_file == "mysql-bin.000007");

@@ -5,9 +5,8 @@
 using namespace mha::agent;
 
 TEST_CASE("bytes_from: what is left of a relay log from a position", "[apply]") {
-    const std::vector<SizedFile> files{{"/r/relay-bin.000002", 1000},
-                                       {"/r/relay-bin.000003", 500},
-                                       {"/r/relay-bin.000004", 200}};
+    const std::vector<SizedFile> files{
+        {"/r/relay-bin.000002", 1000}, {"/r/relay-bin.000003", 500}, {"/r/relay-bin.000004", 200}};
     CHECK(bytes_from(files, "relay-bin.000002", 400) == 600 + 500 + 200);
     CHECK(bytes_from(files, "/elsewhere/relay-bin.000003", 100) == 400 + 200);
     CHECK(bytes_from(files, "relay-bin.000004", 200) == 0);
@@ -17,8 +16,7 @@ TEST_CASE("bytes_from: what is left of a relay log from a position", "[apply]") 
     SECTION("a file not in the list") { CHECK(bytes_from(files, "relay-bin.000009", 4) == 0); }
 }
 
-TEST_CASE("ProgressBoard: a snapshot carries the last update and the time since start",
-          "[apply]") {
+TEST_CASE("ProgressBoard: a snapshot carries the last update and the time since start", "[apply]") {
     ProgressBoard board;
     mha::proto::ApplyProgress p;
     p.phase = "sql_thread";

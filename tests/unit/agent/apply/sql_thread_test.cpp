@@ -34,8 +34,7 @@ TEST_CASE("sql_thread_catch_up_wanted: only with the IO thread stopped, no delay
 
 TEST_CASE("sql_thread_waits_for_events: MariaDB's and MySQL's idle states", "[apply]") {
     CHECK(sql_thread_waits_for_events("Slave has read all relay log; waiting for more updates"));
-    CHECK(sql_thread_waits_for_events(
-        "Replica has read all relay log; waiting for more updates"));
+    CHECK(sql_thread_waits_for_events("Replica has read all relay log; waiting for more updates"));
     CHECK_FALSE(sql_thread_waits_for_events("Reading event from the relay log"));
     CHECK_FALSE(sql_thread_waits_for_events(""));
 }

@@ -5,8 +5,11 @@
 using namespace mha::agent;
 
 TEST_CASE("apply_dirs_to_prune: the newest stay", "[apply]") {
-    std::vector<ApplyDir> dirs{{"w/apply-1", 100}, {"w/apply-5", 500}, {"w/apply-3", 300},
-                               {"w/apply-4", 400}, {"w/apply-2", 200}};
+    std::vector<ApplyDir> dirs{{"w/apply-1", 100},
+                               {"w/apply-5", 500},
+                               {"w/apply-3", 300},
+                               {"w/apply-4", 400},
+                               {"w/apply-2", 200}};
     auto doomed = apply_dirs_to_prune(dirs, 3);
     std::sort(doomed.begin(), doomed.end());
     CHECK(doomed == std::vector<std::string>{"w/apply-1", "w/apply-2"});

@@ -39,15 +39,17 @@ TEST_CASE("ApplyLines: progress lines then a result, split anywhere", "[agents]"
     REQUIRE(result);
     CHECK(result->events == 7);
     CHECK(result->master_log_pos == 99);
-    CHECK(lines.where() == "apply on h (last progress: h: applying (mysqlbinlog): 0.0 MB of 0.0 MB (50%))");
+    CHECK(lines.where() ==
+          "apply on h (last progress: h: applying (mysqlbinlog): 0.0 MB of 0.0 MB (50%))");
 }
 
 TEST_CASE("ApplyLines: every way an apply ends badly is an error that says why", "[agents]") {
     SECTION("a failure line: the message, the master file and the source") {
         ApplyLines lines("h");
-        (void)lines.feed(R"({"failure":{"message":"ERROR 1062","master_log_file":"mysql-bin.000001",)"
-                         R"("master_log_pos":5,"source_file":"request body segment 1"}})"
-                         "\n");
+        (void)lines.feed(
+            R"({"failure":{"message":"ERROR 1062","master_log_file":"mysql-bin.000001",)"
+            R"("master_log_pos":5,"source_file":"request body segment 1"}})"
+            "\n");
         auto r = lines.finish(200);
         REQUIRE_FALSE(r);
         CHECK(r.error().message ==
@@ -55,14 +57,16 @@ TEST_CASE("ApplyLines: every way an apply ends badly is an error that says why",
     }
     SECTION("an error line") {
         ApplyLines lines("h");
-        (void)lines.feed(R"({"error":{"error":"unavailable","message":"mysqld is down"},"status":503})");
+        (void)lines.feed(
+            R"({"error":{"error":"unavailable","message":"mysqld is down"},"status":503})");
         auto r = lines.finish(200);
         REQUIRE_FALSE(r);
         CHECK(r.error().message == "unavailable: mysqld is down");
     }
     SECTION("a plain error answer before the apply started") {
         ApplyLines lines("h");
-        (void)lines.feed(R"({"error":"aborted","message":"another apply is running on this host"})");
+        (void)lines.feed(
+            R"({"error":"aborted","message":"another apply is running on this host"})");
         auto r = lines.finish(409);
         REQUIRE_FALSE(r);
         CHECK(r.error().message == "HTTP 409: another apply is running on this host");
