@@ -265,10 +265,62 @@ Result<std::uint64_t> sql_thread_step(const ApplyJob& job, Local& local,
 }
 
 /// Step 2: ONE stream of the rest, one mysqlbinlog | client run.
+/// mysqlbinlog STREAM | client, max_allowed_packet raised meanwhile. An answer on failure.
+std::optional<ApplyAnswer> apply_stream_file(const ApplyJob& job, Local& local,
+                                             const ApplyStreamSummary& summary,
+                                             const std::string& stream, ProgressBoard& board) {
+    auto cnf = write_client_cnf(*job.config, job.dir);
+    if (!cnf) {
+        return error_answer(cnf.error());
+    }
+    auto spec = pipeline_spec(job, stream, *cnf);
+    const std::uint64_t total = summary.bytes;
+    spec.on_progress = [&board, total](const DecodedPosition& at) {
+        board.update({"stream", at.stream_offset, total, "apply.binlog", at.stream_offset,
+                      at.master_file, at.end_log_pos, 0});
+    };
+    Result<PipelineOutcome> ran = make_error(ErrorCode::Internal, "not run");
+    {
+        PacketGuard packet(*local.session);
+        ran = run_pipeline(spec);
+    }
+    fs::remove(*cnf);
+    if (!ran) {
+        return error_answer(ran.error());
+    }
+    if (!ran->ok()) {
+        mha::log::get("agent")->error("apply failed: {}", file_tail(spec.client_stderr, 500));
+        return failure(spec, summary, *ran, stream);
+    }
+    return std::nullopt;
+}
+
+/// The 200 answer: what was applied and where the server's binlog now ends.
+ApplyAnswer result_of(Local& local, const ApplyStreamSummary& summary, std::size_t segments,
+                      std::uint64_t sql_thread_bytes) {
+    auto result = server_coordinates(local);
+    if (!result) {
+        return error_answer(result.error());
+    }
+    result->events = summary.events;
+    result->transactions = summary.transactions;
+    result->relay_log_events = summary.relay_log_events;
+    result->segments = static_cast<std::uint32_t>(segments);
+    result->ends_in_transaction = summary.ends_in_transaction;
+    result->master_log_file = summary.master_file;
+    result->master_log_pos = summary.master_pos;
+    result->sql_thread_bytes = sql_thread_bytes;
+    if (result->master_log_file.empty() && local.status) {
+        result->master_log_file = local.status->relay_master_log_file;
+        result->master_log_pos = local.status->exec_master_log_pos;
+    }
+    return {200, nlohmann::json(*result)};
+}
+
+/// Step 2: ONE stream of the rest, one mysqlbinlog | client run.
 ApplyAnswer stream_step(const ApplyJob& job, Local& local,
                         const std::vector<std::string>& relay_files, ProgressBoard& board,
                         std::uint64_t sql_thread_bytes) {
-    auto log = mha::log::get("agent");
     auto input = stream_input(job, local, relay_files);
     if (!input) {
         return error_answer(input.error());
@@ -279,54 +331,18 @@ ApplyAnswer stream_step(const ApplyJob& job, Local& local,
     if (!summary) {
         return error_answer(summary.error());
     }
-    log->info("apply: {} events ({} from the local relay log, {} segments, {}), master {}:{}",
-              summary->events, summary->relay_log_events, input->segments.size(),
-              format_bytes(summary->bytes), summary->master_file, summary->master_pos);
+    mha::log::get("agent")->info(
+        "apply: {} events ({} from the local relay log, {} segments, {}), master {}:{}",
+        summary->events, summary->relay_log_events, input->segments.size(),
+        format_bytes(summary->bytes), summary->master_file, summary->master_pos);
     if (summary->events > 0) {
-        auto cnf = write_client_cnf(*job.config, job.dir);
-        if (!cnf) {
-            return error_answer(cnf.error());
-        }
-        auto spec = pipeline_spec(job, stream, *cnf);
-        const std::uint64_t total = summary->bytes;
-        spec.on_progress = [&board, total](const DecodedPosition& at) {
-            board.update({"stream", at.stream_offset, total, "apply.binlog", at.stream_offset,
-                          at.master_file, at.end_log_pos, 0});
-        };
-        std::optional<PipelineOutcome> outcome;
-        {
-            PacketGuard packet(*local.session);
-            auto ran = run_pipeline(spec);
-            fs::remove(*cnf);
-            if (!ran) {
-                return error_answer(ran.error());
-            }
-            outcome = *ran;
-        }
-        if (!outcome->ok()) {
-            log->error("apply failed: {}", file_tail(spec.client_stderr, 500));
-            return failure(spec, *summary, *outcome, stream);
+        if (auto failed = apply_stream_file(job, local, *summary, stream, board)) {
+            return *failed;
         }
     }
     board.update({"finishing", summary->bytes, summary->bytes, "", 0, summary->master_file,
                   summary->master_pos, 0});
-    auto result = server_coordinates(local);
-    if (!result) {
-        return error_answer(result.error());
-    }
-    result->events = summary->events;
-    result->transactions = summary->transactions;
-    result->relay_log_events = summary->relay_log_events;
-    result->segments = static_cast<std::uint32_t>(input->segments.size());
-    result->ends_in_transaction = summary->ends_in_transaction;
-    result->master_log_file = summary->master_file;
-    result->master_log_pos = summary->master_pos;
-    result->sql_thread_bytes = sql_thread_bytes;
-    if (result->master_log_file.empty() && local.status) {
-        result->master_log_file = local.status->relay_master_log_file;
-        result->master_log_pos = local.status->exec_master_log_pos;
-    }
-    return {200, nlohmann::json(*result)};
+    return result_of(local, *summary, input->segments.size(), sql_thread_bytes);
 }
 
 }  // namespace

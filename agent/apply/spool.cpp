@@ -140,7 +140,12 @@ Result<void> check_segments(const std::vector<std::string>& segments) {
         auto read = binlog::for_each_event(
             *reader, [](const binlog::Event&) { return Result<void>{}; });
         if (!read) {
-            return make_error(ErrorCode::InvalidArgument, name + ": " + read.error().message);
+            // "<spool path>:1234: CRC32 mismatch…" → "offset 1234: CRC32 mismatch…"
+            std::string what = read.error().message;
+            if (what.rfind(segments[i] + ":", 0) == 0) {
+                what = "offset " + what.substr(segments[i].size() + 1);
+            }
+            return make_error(ErrorCode::InvalidArgument, name + ": " + what);
         }
         if (const auto& tail = reader->partial_tail()) {
             return make_error(ErrorCode::InvalidArgument,

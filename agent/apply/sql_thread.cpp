@@ -65,6 +65,35 @@ proto::ApplyFailure failure_of(const mysql::ReplicaStatus& s) {
     return f;
 }
 
+/// Polls until the SQL thread has executed every complete transaction it has, or stopped.
+/// A failure when it stopped on an error.
+Result<std::optional<proto::ApplyFailure>> wait_until_executed(mysql::Session& session,
+                                                               const mysql::Dialect& dialect,
+                                                               const std::vector<SizedFile>& files,
+                                                               std::uint64_t total,
+                                                               ProgressBoard& board) {
+    std::string last_place;
+    for (;;) {
+        std::this_thread::sleep_for(kPoll);
+        auto now = poll(session, dialect);
+        if (!now) {
+            return tl::unexpected(now.error());
+        }
+        const auto& s = now->status;
+        board.update(progress_of(s, files, total));
+        if (!s.sql_running()) {
+            return s.last_sql_errno != 0 ? std::optional(failure_of(s)) : std::nullopt;
+        }
+        // Idle at the relay log's end twice at the same place: only a cut transaction is left.
+        const std::string place = s.relay_log_file + ":" + std::to_string(s.relay_log_pos);
+        const bool idle = sql_thread_waits_for_events(now->state);
+        if (executed_all(s) || (idle && place == last_place)) {
+            return std::nullopt;
+        }
+        last_place = idle ? place : "";
+    }
+}
+
 }  // namespace
 
 bool sql_thread_catch_up_wanted(const mysql::ReplicaStatus& status) {
@@ -91,29 +120,12 @@ Result<CatchUp> catch_up_with_sql_thread(mysql::Session& session, const mysql::D
     if (auto ok = session.execute(dialect.start_replica(mysql::ReplicaThreads::Sql)); !ok) {
         return tl::unexpected(ok.error());
     }
-    CatchUp out;
-    std::string last_place;
-    for (;;) {
-        std::this_thread::sleep_for(kPoll);
-        auto now = poll(session, dialect);
-        if (!now) {
-            return tl::unexpected(now.error());
-        }
-        const auto& s = now->status;
-        board.update(progress_of(s, files, total));
-        if (!s.sql_running()) {
-            if (s.last_sql_errno != 0) {
-                out.failure = failure_of(s);
-            }
-            break;
-        }
-        // Idle at the relay log's end twice at the same place: only a cut transaction is left.
-        const std::string place = s.relay_log_file + ":" + std::to_string(s.relay_log_pos);
-        if (executed_all(s) || (sql_thread_waits_for_events(now->state) && place == last_place)) {
-            break;
-        }
-        last_place = sql_thread_waits_for_events(now->state) ? place : "";
+    auto ended = wait_until_executed(session, dialect, files, total, board);
+    if (!ended) {
+        return tl::unexpected(ended.error());
     }
+    CatchUp out;
+    out.failure = std::move(*ended);
     if (!out.failure) {
         if (auto ok = session.execute(dialect.stop_replica(mysql::ReplicaThreads::Sql)); !ok) {
             return tl::unexpected(ok.error());
