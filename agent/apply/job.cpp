@@ -183,6 +183,9 @@ ApplyAnswer failure(const PipelineSpec& spec, const ApplyStreamSummary& summary,
             body.master_log_file = at.master_file;  // the file the failing event came from
         }
         body.source_file = section_at(summary.sections, at.stream_offset);
+        if (const auto e = segment_event_at(summary.segment_events, at.stream_offset)) {
+            body.source_pos = e->source_offset;  // the event's offset in that segment
+        }
     }
     return {422, nlohmann::json(body)};
 }

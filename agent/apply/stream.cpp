@@ -1,5 +1,6 @@
 #include "agent/apply/stream.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -15,7 +16,8 @@ using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 // One segment from the body: its own rotates (real, or the artificial ones our streams carry)
 // name the master file; its other events join the stream.
 Result<void> append_segment(const std::string& path, const std::string& master_file,
-                            CoordinatedStream& out) {
+                            CoordinatedStream& out, ApplyStreamSummary& summary,
+                            std::uint32_t segment) {
     auto reader = binlog::EventReader::open_file(path);
     if (!reader) {
         return tl::unexpected(reader.error());
@@ -42,6 +44,8 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
                     return ok;
                 }
             }
+            // Where each event lands, to name it in its segment if it fails.
+            summary.segment_events.push_back({summary.bytes, segment, event.offset});
             if (auto ok = out.append(event, fd); !ok) {
                 return tl::unexpected(ok.error().wrap(path));
             }
@@ -59,6 +63,17 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
 }
 
 }  // namespace
+
+std::optional<SegmentEvent> segment_event_at(const std::vector<SegmentEvent>& events,
+                                             std::uint64_t stream_offset) {
+    const auto after = std::upper_bound(
+        events.begin(), events.end(), stream_offset,
+        [](std::uint64_t offset, const SegmentEvent& e) { return offset < e.stream_offset; });
+    if (after == events.begin() || std::prev(after)->stream_offset != stream_offset) {
+        return std::nullopt;
+    }
+    return *std::prev(after);
+}
 
 std::string section_at(const std::vector<StreamSection>& sections, std::uint64_t stream_offset) {
     std::string found;
@@ -97,7 +112,9 @@ Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
     for (std::size_t i = 0; i < input.segments.size(); ++i) {
         const auto& segment = input.segments[i];
         summary.sections.push_back({summary.bytes, "request body segment " + std::to_string(i + 1)});
-        if (auto ok = append_segment(segment, input.master_file, out); !ok) {
+        if (auto ok = append_segment(segment, input.master_file, out, summary,
+                                     static_cast<std::uint32_t>(i + 1));
+            !ok) {
             return tl::unexpected(ok.error());
         }
     }

@@ -169,8 +169,9 @@ struct ApplyFailure {
     std::uint64_t master_log_pos = 0;  ///< its end position in that file (0: unknown)
     std::string source_file;  ///< where it came from: a relay log of this host, or
                               ///< "request body segment N"
-    std::uint64_t source_pos = 0;  ///< its position there (the SQL thread's: the start of
-                                   ///< the transaction it failed in)
+    std::uint64_t source_pos = 0;  ///< its offset there (a segment: in that segment as sent;
+                                   ///< the SQL thread's: the start of the transaction it
+                                   ///< failed in; 0: not known)
     std::string statement;            ///< the failing statement (first 4 KB)
     std::string kept_stream;          ///< the applied stream, kept in workdir for inspection
                                       ///< (the last 3 failed applies are kept)

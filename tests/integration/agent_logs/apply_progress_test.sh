@@ -148,6 +148,10 @@ done
 echo "   $(cat "$W/body")"
 [ "$(json master_log_file)" = "$file" ] || sandbox_fail "the failure names $(json master_log_file), the event is in $file"
 [ "$(json source_file)" = "request body segment 1" ] || sandbox_fail "source_file: $(json source_file)"
+# source_pos is the failing row event's offset in the segment as sent.
+mariadb-binlog "$W/two.bin" >"$W/two.sql" 2>/dev/null || true
+grep -A1 "^# at $(json source_pos)\$" "$W/two.sql" | grep -q "Write_rows" ||
+    sandbox_fail "source_pos $(json source_pos) is no Write_rows event of the segment"
 kept=$(find "$D/host3/agent-work" -maxdepth 1 -name 'apply-*' -type d | wc -l)
 [ "$kept" -le 3 ] || sandbox_fail "$kept apply work directories left after 5 failures, expected at most 3"
 echo "PASS"
