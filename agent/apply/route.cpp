@@ -64,7 +64,13 @@ Result<void> stream_answer(std::shared_ptr<ApplyJob> job, std::shared_ptr<ApplyL
     bool done = false;
     ApplyAnswer answer;
     std::thread worker([&] {
-        auto a = run_apply(*job, board);
+        ApplyAnswer a;
+        try {
+            a = run_apply(*job, board);
+        } catch (const std::exception& e) {  // a thread of ours must not end the agent
+            a = {500,
+                 nlohmann::json(proto::ErrorBody{"internal", std::string("apply: ") + e.what()})};
+        }
         std::lock_guard guard(mutex);
         answer = std::move(a);
         done = true;
