@@ -22,7 +22,8 @@ net::awaitable<Result<std::size_t>> Connection::read_body_piece_or_stall(
                 beast::get_lowest_layer(stream_).cancel();
             }
         });
-        auto [ec, bytes] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+        // read_some: io_timeout bounds a silence, not the time to fill `buffer`.
+        auto [ec, bytes] = co_await bhttp::async_read_some(stream_, buffer_, parser, use_tuple);
         (void)bytes;
         timer.cancel();
         if (*stalled) {
