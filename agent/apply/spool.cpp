@@ -120,6 +120,9 @@ Result<std::vector<std::string>> spool_segments(http::BodyReader& body, const st
                             "impossible event size " + std::to_string(header.event_size));
         }
         if (auto ok = copy_event(in, out.get(), header.event_size); !ok) {
+            if (ok.error().code != ErrorCode::InvalidArgument) {
+                return tl::unexpected(ok.error());  // a stalled or lost client, a full disk
+            }
             return bad_body(files.size(), offset, ok.error().message);
         }
         offset += header.event_size;
