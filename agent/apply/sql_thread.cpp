@@ -97,7 +97,13 @@ Result<std::optional<proto::ApplyFailure>> wait_until_executed(mysql::Session& s
 }  // namespace
 
 bool sql_thread_catch_up_wanted(const mysql::ReplicaStatus& status) {
-    return status.slave_io_running != "Yes" && status.sql_delay == 0 && !executed_all(status);
+    // MariaDB in GTID mode discards the relay logs when a slave thread starts while both are
+    // stopped (it fetches again from gtid_slave_pos): the backlog would be lost. MySQL's
+    // auto-position may too (GTID_ONLY). File/position replication only.
+    const bool gtid = (!status.using_gtid.empty() && status.using_gtid != "No") ||
+                      status.auto_position;
+    return !gtid && status.slave_io_running != "Yes" && status.sql_delay == 0 &&
+           !executed_all(status);
 }
 
 bool sql_thread_waits_for_events(const std::string& state) {

@@ -12,8 +12,10 @@
 namespace mha::agent {
 
 /// Should the replica's own SQL thread execute its relay log before the client-side apply
-/// (MHA's wait_until_relay_log_applied)? Only when nothing more can arrive (IO thread
-/// stopped), no SQL_Delay holds it back, and it has not executed everything it received.
+/// (MHA's wait_until_relay_log_applied)? Only in file/position replication (MariaDB's GTID
+/// mode drops the relay logs when a thread starts with both stopped), when nothing more can
+/// arrive (IO thread stopped), no SQL_Delay holds it back, and it has not executed everything
+/// it received.
 bool sql_thread_catch_up_wanted(const mysql::ReplicaStatus& status);
 
 /// Is the SQL thread idle at the end of its relay log ("Slave has read all relay log; waiting

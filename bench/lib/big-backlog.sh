@@ -86,8 +86,14 @@ manager_pid=""
 done_at=$(now)
 log=$D/manager/manager.log
 grep "applying (its SQL thread" "$log" | sed -n '1p;$p' || true
-executed=$(grep -o "the SQL thread executed [0-9.]* MB" "$D/host3/agent.log" | tail -1 | awk '{print $5}')
-seconds=$(grep -o "apply ended: HTTP 200 after [0-9.]* s" "$D/host3/agent.log" | tail -1 | awk '{print $6}')
+[ "$rc" = 0 ] || grep -E "\[error\]|failed" "$log" | tail -5 || true
+# Levelled bytes: what the SQL thread executed plus the stream mysqlbinlog applied (GTID
+# mode: the stream alone, MariaDB drops the relay logs when the SQL thread starts alone).
+by_sql=$(grep -o "the SQL thread executed [0-9.]* MB" "$D/host3/agent.log" | tail -1 | awk '{print $5}' || true)
+by_stream=$(grep -o "segments, [0-9.]* MB)" "$D/host3/agent.log" | tail -1 | tr -d ')' | awk '{print $2}' || true)
+executed=$(awk -v a="${by_sql:-0}" -v b="${by_stream:-0}" 'BEGIN{printf "%.1f", a + b}')
+echo "big-backlog: host3: ${by_sql:-0} MB by its SQL thread, ${by_stream:-0} MB through mysqlbinlog"
+seconds=$(grep -o "apply ended: HTTP 200 after [0-9.]* s" "$D/host3/agent.log" | tail -1 | awk '{print $6}' || true)
 same=no
 [ "$rc" = 0 ] && [ "$(q 2 'CHECKSUM TABLE t.big')" = "$(q 3 'CHECKSUM TABLE t.big')" ] && same=yes
 echo "big-backlog: failover exit $rc in $(awk -v a="$killed" -v b="$done_at" 'BEGIN{printf "%.1f", b - a}') s; host3 levelled ${executed:-?} MB in ${seconds:-?} s; host3 = new master: $same"

@@ -10,6 +10,7 @@
 #  4. A statement that fails in the first of two master binlog files of one stream: 422 naming
 #     that file (not the stream's last one) and the segment; after repeated failures only the
 #     last 3 apply work directories are left.
+#  5. A 20 MB row (over host3's max_allowed_packet): applied, the setting restored after.
 # SANDBOX_BASE (default 127.0.86.11).
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
@@ -154,4 +155,17 @@ grep -A1 "^# at $(json source_pos)\$" "$W/two.sql" | grep -q "Write_rows" ||
     sandbox_fail "source_pos $(json source_pos) is no Write_rows event of the segment"
 kept=$(find "$D/host3/agent-work" -maxdepth 1 -name 'apply-*' -type d | wc -l)
 [ "$kept" -le 3 ] || sandbox_fail "$kept apply work directories left after 5 failures, expected at most 3"
+step "5. a 20 MB row: applied with max_allowed_packet raised for the apply, then restored"
+packet=$(sql 3 "SELECT @@global.max_allowed_packet")
+read -r file pos < <(sql 2 "SHOW MASTER STATUS" | awk '{print $1, $2}')
+sql 2 "CREATE TABLE t.blob (id INT PRIMARY KEY, b LONGBLOB); SET GLOBAL max_allowed_packet = 67108864"
+mariadb --no-defaults -uroot --socket="$D/host2/mysqld.sock" --max-allowed-packet=64M \
+    -e "INSERT INTO t.blob VALUES (1, REPEAT('x', 20000000))"
+agent 2 "/v1/binlogs/$file?from=$pos" >"$W/blob.bin"
+[ "$(status)" = 200 ] || sandbox_fail "binlog stream from host2: $(status)"
+agent 3 "/v1/apply?include_relay_log=0" -X POST --data-binary @"$W/blob.bin" >/dev/null
+[ "$(status)" = 200 ] || sandbox_fail "the 20 MB row: $(status) $(cut -c1-300 "$W/body")"
+[ "$(sql 3 "SELECT LENGTH(b) FROM t.blob WHERE id = 1")" = 20000000 ] || sandbox_fail "host3 lacks the 20 MB row"
+[ "$(sql 3 "SELECT @@global.max_allowed_packet")" = "$packet" ] ||
+    sandbox_fail "host3's max_allowed_packet is $(sql 3 "SELECT @@global.max_allowed_packet"), was $packet"
 echo "PASS"

@@ -26,6 +26,16 @@ TEST_CASE("sql_thread_catch_up_wanted: only with the IO thread stopped, no delay
         s.exec_master_log_pos = 5000;
         CHECK_FALSE(sql_thread_catch_up_wanted(s));
     }
+    SECTION("MariaDB GTID mode: starting the SQL thread alone would drop the relay logs") {
+        s.using_gtid = "Slave_Pos";
+        CHECK_FALSE(sql_thread_catch_up_wanted(s));
+        s.using_gtid = "No";
+        CHECK(sql_thread_catch_up_wanted(s));
+    }
+    SECTION("MySQL auto-position") {
+        s.auto_position = true;
+        CHECK_FALSE(sql_thread_catch_up_wanted(s));
+    }
     SECTION("an IO thread still connecting counts as stopped") {
         s.slave_io_running = "Connecting";
         CHECK(sql_thread_catch_up_wanted(s));
