@@ -111,10 +111,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RelayLogPosition, master_file, m
 /// 200 with ApplyResult; 422 with ApplyFailure when the server rejected a statement; 400 a
 /// bad parameter or a body that is no binlog stream (a bad CRC included); 408 the body
 /// stalled for io_timeout (the apply lock is released then); 409 another apply runs.
-/// With progress_ms, errors found before the apply starts keep these statuses; afterwards
-/// the answer is 200 application/x-ndjson, one object per line: {"progress": ApplyProgress}
-/// every progress_ms (also when nothing moved: silence means a dead agent), then exactly one
-/// last line {"result": ApplyResult}, {"failure": ApplyFailure} or {"error": ErrorBody}.
+/// With progress_ms, parameter, lock and body errors keep these statuses; once the body is
+/// read the answer is 200 application/x-ndjson (mysqld errors included), one object a line:
+/// {"progress": ApplyProgress} every progress_ms (also when nothing moved: silence means a
+/// dead agent), then exactly one last line {"result": ApplyResult}, {"failure":
+/// ApplyFailure} or {"error": ErrorBody, "status": HTTP status it would have had}.
 struct ApplyResult {
     std::uint64_t events = 0;        ///< events in the applied stream
     std::uint64_t transactions = 0;  ///< event groups completed
