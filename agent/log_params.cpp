@@ -128,13 +128,22 @@ Result<BinlogStreamParams> parse_binlog_stream(std::string_view rest, const Quer
 Result<ApplyParams> parse_apply(const QueryParams& query) {
     ApplyParams params;
     for (const auto& [key, value] : query) {
-        if (key == "include_relay_log" || key == "disable_log_bin") {
+        if (key == "include_relay_log" || key == "disable_log_bin" || key == "sql_thread") {
             auto flag = parse_flag(key, value);
             if (!flag) {
                 return tl::unexpected(flag.error());
             }
-            (key == "include_relay_log" ? params.include_relay_log : params.disable_log_bin) =
-                *flag;
+            (key == "include_relay_log" ? params.include_relay_log
+             : key == "sql_thread"      ? params.sql_thread
+                                        : params.disable_log_bin) = *flag;
+        } else if (key == "progress_ms") {
+            const bool digits = !value.empty() && value.size() <= 5 &&
+                                value.find_first_not_of("0123456789") == std::string::npos;
+            const int ms = digits ? std::stoi(value) : -1;
+            if (ms != 0 && (ms < 100 || ms > 60000)) {
+                return invalid(key, "expected 0 or milliseconds 100..60000");
+            }
+            params.progress_ms = ms;
         } else if (key == "master_file") {
             auto name = validate_log_name(key, value);
             if (!name) {

@@ -53,6 +53,8 @@ struct ApplyParams {
     bool include_relay_log = true;
     bool disable_log_bin = false;
     std::string master_file;
+    int progress_ms = 0;     ///< 0: one answer at the end
+    bool sql_thread = true;  ///< the SQL thread executes the relay log's complete transactions
 };
 Result<ApplyParams> parse_apply(const QueryParams& query);
 

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "agent/apply.hpp"
+#include "agent/apply/route.hpp"
 #include "agent/log_local.hpp"
 #include "agent/log_params.hpp"
 #include "agent/log_stream.hpp"

@@ -93,6 +93,10 @@ struct ServerConfig {
     int hook_timeout = 60;
     /// hook_passwords = command_line (MHA's form, the default) | environment | file.
     HookPasswords hook_passwords = HookPasswords::CommandLine;
+    /// Seconds a streamed agent answer (a binlog or relay-log transfer, an apply's progress
+    /// lines) may stay silent before the manager gives up on it; there is no limit on the
+    /// total time (a replica 1 GB behind takes minutes to level).
+    int agent_silence_timeout = 120;
     /// GTID clusters: errant transactions (on a replica, never on the master) found by
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).

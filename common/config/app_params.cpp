@@ -184,6 +184,7 @@ const std::vector<Param>& params() {
         {"hook_timeout", false, number(&S::hook_timeout, 1, 86400)},
         {"hook_passwords", false, set_hook_passwords},
         {"check_errant_gtid", false, flag(&S::check_errant_gtid)},
+        {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
     };
     return kParams;
 }

@@ -167,8 +167,11 @@ private:
         while (!parser.is_done()) {
             parser.get().body().data = piece.data();
             parser.get().body().size = piece.size();
+            // io_timeout bounds each silence, not the whole body: read_some returns with what
+            // has come (a progress line), where read would wait to fill the piece.
             lowest.expires_after(options_.io_timeout);
-            std::tie(ec, bytes) = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+            std::tie(ec, bytes) =
+                co_await bhttp::async_read_some(stream_, buffer_, parser, use_tuple);
             if (ec && ec != bhttp::error::need_buffer) {
                 co_return tl::unexpected(fail(ec, "read body"));
             }

@@ -137,24 +137,6 @@ net::awaitable<Next> Connection::send_error(const bhttp::request_header<>& heade
     co_return next == Next::Close ? Next::Linger : next;
 }
 
-net::awaitable<Result<std::size_t>> Connection::read_body_piece(
-    bhttp::request_parser<bhttp::buffer_body>& parser, std::span<char> buffer) {
-    auto& body = parser.get().body();
-    std::size_t total = 0;
-    while (total == 0 && !parser.is_done()) {
-        body.data = buffer.data();
-        body.size = buffer.size();
-        arm_deadline();
-        auto [ec, bytes] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
-        (void)bytes;
-        if (ec && ec != bhttp::error::need_buffer) {
-            co_return tl::unexpected(transport_error(ec, peer_ + ": request body"));
-        }
-        total = buffer.size() - body.size;
-    }
-    co_return total;
-}
-
 net::awaitable<Result<void>> Connection::write_piece(std::string_view piece, bool chunked) {
     arm_deadline();
     boost::system::error_code ec;
@@ -176,7 +158,7 @@ Result<std::size_t> Connection::read_body_piece_blocking(
     if (parser.is_done() || buffer.empty()) {
         return 0;
     }
-    return wait_for(net::co_spawn(stream_.get_executor(), read_body_piece(parser, buffer),
+    return wait_for(net::co_spawn(stream_.get_executor(), read_body_piece_or_stall(parser, buffer),
                                   net::use_future),
                     state_->options.io_timeout);
 }

@@ -99,10 +99,23 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RelayLogPosition, master_file, m
 ///                          master logs what it applies)
 ///   master_file=NAME       the master file of the first segment's events when the stream
 ///                          names none (streams from this agent always do)
+///   progress_ms=N          stream the answer as progress lines every N ms (100..60000; see
+///                          ApplyProgress); 0 or absent: one JSON answer when the apply ends
+///   sql_thread=1|0         let the replica's own SQL thread execute the complete transactions
+///                          of its relay log first, as MHA does (default 1; used only when the
+///                          IO thread is stopped and there is no SQL_Delay)
 /// Body (streamed, application/octet-stream): zero or more binlog streams concatenated, as
 /// the diff and binlog routes return them (each with its own magic and format description);
-/// may be empty. The agent stops the SQL thread and leaves it stopped.
-/// 200 with ApplyResult; 422 with ApplyFailure when the server rejected a statement.
+/// may be empty. The agent stops the SQL thread and leaves it stopped. The apply session
+/// runs with max_allowed_packet raised to 1 GB (restored afterwards), as MHA does.
+/// 200 with ApplyResult; 422 with ApplyFailure when the server rejected a statement; 400 a
+/// bad parameter or a body that is no binlog stream (a bad CRC included); 408 the body
+/// stalled for io_timeout (the apply lock is released then); 409 another apply runs.
+/// With progress_ms, parameter, lock and body errors keep these statuses; once the body is
+/// read the answer is 200 application/x-ndjson (mysqld errors included), one object a line:
+/// {"progress": ApplyProgress} every progress_ms (also when nothing moved: silence means a
+/// dead agent), then exactly one last line {"result": ApplyResult}, {"failure":
+/// ApplyFailure} or {"error": ErrorBody, "status": HTTP status it would have had}.
 struct ApplyResult {
     std::uint64_t events = 0;        ///< events in the applied stream
     std::uint64_t transactions = 0;  ///< event groups completed
@@ -115,12 +128,36 @@ struct ApplyResult {
     std::uint64_t binlog_pos = 0;
     std::string gtid_binlog_pos;
     std::string gtid_current_pos;
+    std::uint64_t sql_thread_bytes = 0;  ///< relay-log bytes the SQL thread executed first
+    double seconds = 0;                  ///< the apply's duration
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApplyResult, events, transactions,
+                                                sql_thread_bytes, seconds,
                                                 relay_log_events, segments,
                                                 ends_in_transaction, master_log_file,
                                                 master_log_pos, binlog_file, binlog_pos,
                                                 gtid_binlog_pos, gtid_current_pos)
+
+/// One progress line of POST /v1/apply?progress_ms=N.
+struct ApplyProgress {
+    /// "sql_thread": the replica's own SQL thread executes its relay log; "stream": the
+    /// binlog stream is built and applied through mysqlbinlog | client; "finishing".
+    std::string phase;
+    std::uint64_t applied_bytes = 0;  ///< of the phase's input
+    std::uint64_t total_bytes = 0;
+    std::string source_file;          ///< the file being applied (base name)
+    std::uint64_t source_pos = 0;     ///< the current event's position in it
+    std::string master_log_file;      ///< master coordinates reached
+    std::uint64_t master_log_pos = 0;
+    double elapsed_seconds = 0;       ///< since the apply started
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApplyProgress, phase, applied_bytes, total_bytes,
+                                                source_file, source_pos, master_log_file,
+                                                master_log_pos, elapsed_seconds)
+inline constexpr std::string_view kApplyLineProgress = "progress";
+inline constexpr std::string_view kApplyLineResult = "result";
+inline constexpr std::string_view kApplyLineFailure = "failure";
+inline constexpr std::string_view kApplyLineError = "error";
 
 /// The 422 body of POST /v1/apply when the server rejected a statement: applying stopped
 /// there (the client session ended, so an open transaction rolled back).
@@ -129,14 +166,20 @@ struct ApplyFailure {
     std::string message;         ///< the client's error line, "ERROR 1062 (23000) at line …"
     int server_errno = 0;
     std::uint64_t stream_offset = 0;  ///< "# at" of the failing event in the applied stream
-    std::string master_log_file;      ///< master coordinates of the last event before it
-    std::uint64_t master_log_pos = 0;
+    std::string master_log_file;      ///< master file of the failing event
+    std::uint64_t master_log_pos = 0;  ///< its end position in that file (0: unknown)
+    std::string source_file;  ///< where it came from: a relay log of this host, or
+                              ///< "request body segment N"
+    std::uint64_t source_pos = 0;  ///< its offset there (a segment: in that segment as sent;
+                                   ///< the SQL thread's: the start of the transaction it
+                                   ///< failed in; 0: not known)
     std::string statement;            ///< the failing statement (first 4 KB)
     std::string kept_stream;          ///< the applied stream, kept in workdir for inspection
+                                      ///< (the last 3 failed applies are kept)
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApplyFailure, error, message, server_errno,
                                                 stream_offset, master_log_file, master_log_pos,
-                                                statement, kept_stream)
+                                                source_file, source_pos, statement, kept_stream)
 
 /// POST /v1/relay-logs/purge?wait=SECONDS&disable_relay_log_purge=0|1 (also
 /// `mha-agent purge-relay-logs`): MHA's purge_relay_logs. 409 when the failover lock stays

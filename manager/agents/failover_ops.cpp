@@ -8,15 +8,15 @@
 #include "common/binlog/event_reader.hpp"
 #include "common/http/client.hpp"
 #include "manager/agents/agent_client.hpp"
+#include "manager/agents/apply_progress.hpp"
 
 namespace mha::manager {
 namespace {
 
-/// Applies of large diffs take a while: each read may wait this long.
-constexpr std::chrono::seconds kStreamIoTimeout{120};
-
+/// Streams (transfers, an apply's progress lines) may last any time; each read waits up to
+/// the server's agent_silence_timeout.
 http::ClientOptions options_for(const config::ServerConfig& s, std::chrono::milliseconds timeout) {
-    return agent_client_options(s, timeout, kStreamIoTimeout);
+    return agent_client_options(s, timeout, std::chrono::seconds(s.agent_silence_timeout));
 }
 
 std::string url_encode(const std::string& s) {
@@ -197,10 +197,12 @@ Result<ApplyOutcome> AgentFailoverOps::apply(const config::ServerConfig& target,
     http::Client client(options_for(target, timeout_));
     std::size_t current = 0;
     std::ifstream file;
+    const auto interval = progress_interval(std::chrono::seconds(target.agent_silence_timeout));
     http::ClientRequest request;
     request.method = http::Method::Post;
-    request.target =
-        std::string(proto::kRouteApply) + (target.disable_log_bin ? "?disable_log_bin=1" : "");
+    request.target = std::string(proto::kRouteApply) +
+                     "?progress_ms=" + std::to_string(interval.count()) +
+                     (target.disable_log_bin ? "&disable_log_bin=1" : "");
     request.content_type = "application/octet-stream";
     // The segments go out one after another as one streamed body.
     request.source = [&](std::span<char> buffer) -> Result<std::size_t> {
@@ -221,19 +223,19 @@ Result<ApplyOutcome> AgentFailoverOps::apply(const config::ServerConfig& target,
         }
         return std::size_t{0};
     };
-    auto r = client.send(request);
+    // The answer: progress lines (logged as they come, so a long apply shows it is alive)
+    // and one last line; errors before the apply started come as one JSON body.
+    ApplyLines lines(target.hostname + "(" + (target.ip.empty() ? target.hostname : target.ip) +
+                     ":" + std::to_string(target.port) + ")");
+    auto r = client.send(request, [&lines](std::string_view piece) { return lines.feed(piece); });
     if (!r) {
-        return tl::unexpected(r.error());
+        return tl::unexpected(r.error().wrap(lines.where()));
     }
-    auto body = nlohmann::json::parse(r->body, nullptr, false);
-    if (r->status != 200 || body.is_discarded()) {
-        std::string detail = error_of(client.peer(), "apply", *r);
-        if (!body.is_discarded() && body.contains("statement")) {
-            detail += " (statement: " + body.value("statement", "").substr(0, 200) + ")";
-        }
-        return make_error(ErrorCode::Aborted, detail);
+    auto end = lines.finish(r->status);
+    if (!end) {
+        return make_error(ErrorCode::Aborted, client.peer() + ": apply: " + end.error().message);
     }
-    auto a = body.get<proto::ApplyResult>();
+    const auto& a = *end;
     ApplyOutcome out;
     out.events = a.events;
     out.transactions = a.transactions;

@@ -79,7 +79,10 @@ private:
     net::awaitable<Next> send_error(const bhttp::request_header<>& header, int status,
                                     std::string_view code, std::string_view message,
                                     bool keep_alive);
-    net::awaitable<Result<std::size_t>> read_body_piece(
+    // One read of a streamed body under io_timeout that leaves the connection open when the
+    // client stalls (a timer cancels the read; Beast's own expiry would close the socket), so
+    // the handler's answer still reaches the client (connection_body.cpp).
+    net::awaitable<Result<std::size_t>> read_body_piece_or_stall(
         bhttp::request_parser<bhttp::buffer_body>& parser, std::span<char> buffer);
     net::awaitable<Result<void>> write_piece(std::string_view piece, bool chunked);
     net::awaitable<void> close(Next how);

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "agent/apply_pipeline.hpp"
+#include "agent/apply/pipeline.hpp"
 
 using mha::ErrorCode;
 using namespace mha::agent;

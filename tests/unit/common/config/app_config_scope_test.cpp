@@ -115,6 +115,8 @@ std::vector<Key> keys() {
         {"hook_passwords", false, "file", "file", "command_line", "command_line",
          field(&S::hook_passwords)},
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
+        {"agent_silence_timeout", false, "7", "7", "120", "120",
+         field(&S::agent_silence_timeout)},
     };
 }
 

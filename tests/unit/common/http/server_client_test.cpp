@@ -1,5 +1,7 @@
 #include "common/http/server.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -42,6 +44,18 @@ mha::http::Router test_router() {
                 return mha::Result<void>{};
             });
     });
+    // Ten lines, 150 ms apart: a slow stream that is never silent for long.
+    router.add(Method::Get, "/trickle", [](const mha::http::Request&) {
+        return mha::http::Response::stream(200, "text/plain", [](mha::http::BodyWriter& writer) {
+            for (int i = 0; i < 10; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                if (auto ok = writer.write("line\n"); !ok) {
+                    return ok;
+                }
+            }
+            return mha::Result<void>{};
+        });
+    });
     // Counts a streamed request body larger than max_body_bytes without buffering it.
     router.add(
         Method::Post, "/upload",
@@ -75,7 +89,8 @@ mha::http::TlsFiles client_tls(const std::string& name) {
 
 /// A server on kAddress:0 running on its own thread for one test.
 struct RunningServer {
-    RunningServer() : server(options(), test_router()) {
+    explicit RunningServer(std::chrono::milliseconds io_timeout = std::chrono::milliseconds(3000))
+        : server(options(io_timeout), test_router()) {
         REQUIRE(server.start());
         thread = std::thread([this] { server.run(); });
     }
@@ -83,7 +98,8 @@ struct RunningServer {
         server.stop();
         thread.join();
     }
-    static mha::http::ServerOptions options() {
+    static mha::http::ServerOptions options(
+        std::chrono::milliseconds io_timeout = std::chrono::milliseconds(3000)) {
         mha::http::ServerOptions options;
         options.address = kAddress;
         options.port = 0;
@@ -91,7 +107,7 @@ struct RunningServer {
         options.allowed_clients = {{"mha-manager", ClientRole::Manager},
                                    {"mha-monitor", ClientRole::Monitor}};
         options.max_body_bytes = 1024;
-        options.io_timeout = std::chrono::milliseconds(3000);
+        options.io_timeout = io_timeout;
         options.worker_threads = 2;
         return options;
     }
@@ -240,4 +256,62 @@ TEST_CASE("Server: on_response sees every answer with its route and status", "[h
     const std::lock_guard lock(mutex);
     CHECK(seen ==
           std::vector<std::pair<std::string, int>>{{"/echo", 200}, {"", 404}, {"/echo", 403}});
+}
+
+TEST_CASE("Server: a streamed request body that stalls is answered at io_timeout", "[http][tls]") {
+    RunningServer running(std::chrono::milliseconds(500));
+    int calls = 0;
+    mha::http::ClientRequest request;
+    request.method = Method::Post;
+    request.target = "/upload";
+    request.content_type = "application/octet-stream";
+    request.source = [&calls](std::span<char> buffer) -> mha::Result<std::size_t> {
+        if (++calls == 1) {
+            buffer[0] = 'a';
+            return std::size_t{1};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the client stalls
+        return std::size_t{0};
+    };
+    auto response = running.client("manager").send(request);
+    REQUIRE(response);
+    CHECK(response->status == 504);  // the handler's answer to DeadlineExceeded reached us
+    CHECK(response->body.find("no bytes for") != std::string::npos);
+
+    SECTION("a slow body that is never silent that long is read to its end") {
+        std::size_t sent = 0;
+        request.source = [&sent](std::span<char> buffer) -> mha::Result<std::size_t> {
+            if (sent == 5) {
+                return std::size_t{0};
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            buffer[0] = static_cast<char>('a' + sent++ % 26);
+            return std::size_t{1};
+        };
+        auto slow = running.client("manager").send(request);
+        REQUIRE(slow);
+        CHECK(slow->status == 200);
+        CHECK(nlohmann::json::parse(slow->body)["bytes"] == 5);
+    }
+}
+
+TEST_CASE("Client: io_timeout bounds each silence of a streamed answer, not its length",
+          "[http][tls]") {
+    RunningServer running;
+    mha::http::ClientOptions options;
+    options.host = kAddress;
+    options.port = running.server.port();
+    options.tls = client_tls("manager");
+    options.io_timeout = std::chrono::milliseconds(600);  // the answer takes 1.5 s
+    mha::http::Client client(options);
+    int lines = 0;
+    mha::http::ClientRequest request;
+    request.target = "/trickle";
+    auto response = client.send(request, [&lines](std::string_view piece) {
+        lines += static_cast<int>(std::count(piece.begin(), piece.end(), '\n'));
+        return mha::Result<void>{};
+    });
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(lines == 10);
 }

@@ -1,10 +1,11 @@
-#include "agent/apply_spool.hpp"
+#include "agent/apply/spool.hpp"
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "common/binlog/event.hpp"
+#include "common/binlog/event_reader.hpp"
 
 namespace mha::agent {
 namespace {
@@ -119,6 +120,9 @@ Result<std::vector<std::string>> spool_segments(http::BodyReader& body, const st
                             "impossible event size " + std::to_string(header.event_size));
         }
         if (auto ok = copy_event(in, out.get(), header.event_size); !ok) {
+            if (ok.error().code != ErrorCode::InvalidArgument) {
+                return tl::unexpected(ok.error());  // a stalled or lost client, a full disk
+            }
             return bad_body(files.size(), offset, ok.error().message);
         }
         offset += header.event_size;
@@ -127,6 +131,32 @@ Result<std::vector<std::string>> spool_segments(http::BodyReader& body, const st
         return make_error(ErrorCode::Internal, "cannot write " + files.back());
     }
     return files;
+}
+
+Result<void> check_segments(const std::vector<std::string>& segments) {
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const std::string name = "request body segment " + std::to_string(i + 1);
+        auto reader = binlog::EventReader::open_file(segments[i]);
+        if (!reader) {
+            return make_error(ErrorCode::Internal, name + ": " + reader.error().message);
+        }
+        auto read = binlog::for_each_event(
+            *reader, [](const binlog::Event&) { return Result<void>{}; });
+        if (!read) {
+            // "<spool path>:1234: CRC32 mismatch…" → "offset 1234: CRC32 mismatch…"
+            std::string what = read.error().message;
+            if (what.rfind(segments[i] + ":", 0) == 0) {
+                what = "offset " + what.substr(segments[i].size() + 1);
+            }
+            return make_error(ErrorCode::InvalidArgument, name + ": " + what);
+        }
+        if (const auto& tail = reader->partial_tail()) {
+            return make_error(ErrorCode::InvalidArgument,
+                              name + ": ends inside an event at offset " +
+                                  std::to_string(tail->offset));
+        }
+    }
+    return {};
 }
 
 }  // namespace mha::agent

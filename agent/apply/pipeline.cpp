@@ -1,4 +1,4 @@
-#include "agent/apply_pipeline.hpp"
+#include "agent/apply/pipeline.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -84,11 +84,24 @@ bool write_all(int fd, const char* p, std::size_t n) {
     return true;
 }
 
+std::uint64_t number_after(std::string_view text, std::size_t at) {
+    std::uint64_t n = 0;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+        n = n * 10 + static_cast<std::uint64_t>(text[at++] - '0');
+    }
+    return n;
+}
+
 // Reads the decoder's output and hands it to the client and the decoded file.
-std::uint64_t pump(int from, int to, std::ofstream& copy) {
+std::uint64_t pump(int from, int to, std::ofstream& copy, const PipelineSpec& spec) {
     std::vector<char> piece(kPiece);
     std::uint64_t total = 0;
+    DecodedPosition at;
     for (;;) {
+        if (spec.on_progress && total > 0) {
+            at.decoded_bytes = total;
+            spec.on_progress(at);
+        }
         const ssize_t n = ::read(from, piece.data(), piece.size());
         if (n < 0 && errno == EINTR) {
             continue;
@@ -98,6 +111,9 @@ std::uint64_t pump(int from, int to, std::ofstream& copy) {
         }
         copy.write(piece.data(), n);
         total += static_cast<std::uint64_t>(n);
+        if (spec.on_progress) {
+            scan_decoded(std::string_view(piece.data(), static_cast<std::size_t>(n)), at);
+        }
         if (!write_all(to, piece.data(), static_cast<std::size_t>(n))) {
             return total;  // the client stopped (its first error): the rest is not applied
         }
@@ -133,12 +149,33 @@ Result<PipelineOutcome> run_pipeline(const PipelineSpec& spec) {
     decoded_w.reset();
     std::ofstream copy(spec.decoded_path, std::ios::binary | std::ios::trunc);
     PipelineOutcome outcome;
-    outcome.decoded_bytes = pump(decoded_r.fd, feed_w.fd, copy);
+    outcome.decoded_bytes = pump(decoded_r.fd, feed_w.fd, copy, spec);
     feed_w.reset();     // end of the client's input: it finishes and exits
     decoded_r.reset();  // a decoder still writing gets EPIPE and stops
     outcome.client_status = wait_status(*client);
     outcome.decoder_status = wait_status(*decoder);
     return outcome;
+}
+
+void scan_decoded(std::string_view piece, DecodedPosition& at) {
+    constexpr std::string_view kAt = "\n# at ";
+    constexpr std::string_view kEnd = "end_log_pos ";
+    constexpr std::string_view kRotate = "Rotate to ";
+    if (const auto p = piece.rfind(kAt); p != std::string_view::npos) {
+        at.stream_offset = number_after(piece, p + kAt.size());
+    }
+    if (const auto p = piece.rfind(kEnd); p != std::string_view::npos) {
+        if (const auto pos = number_after(piece, p + kEnd.size()); pos > 0) {
+            at.end_log_pos = pos;  // rotates and format descriptions say 0
+        }
+    }
+    if (const auto p = piece.rfind(kRotate); p != std::string_view::npos) {
+        const auto start = p + kRotate.size();
+        const auto end = piece.find_first_of(" \t\n", start);
+        if (end != std::string_view::npos) {
+            at.master_file = std::string(piece.substr(start, end - start));
+        }
+    }
 }
 
 ClientFailure parse_client_error(const std::string& text) {
@@ -166,7 +203,13 @@ DecodedStatement locate_statement(const std::string& decoded_path, std::uint64_t
             if (text.rfind("# at ", 0) == 0) {
                 found.stream_offset = std::strtoull(text.c_str() + 5, nullptr, 10);
             } else if (text.rfind("#", 0) == 0 && std::regex_search(text, m, kEndLogPos)) {
-                found.end_log_pos = std::strtoull(m.str(1).c_str(), nullptr, 10);
+                const auto pos = std::strtoull(m.str(1).c_str(), nullptr, 10);
+                if (const auto r = text.find("Rotate to "); r != std::string::npos) {
+                    const auto start = r + 10;
+                    found.master_file = text.substr(start, text.find_first_of(" \t", start) - start);
+                } else if (pos > 0) {
+                    found.end_log_pos = pos;
+                }
             }
             continue;
         }

@@ -16,4 +16,9 @@ namespace mha::agent {
 /// reader's errors, Internal (disk).
 Result<std::vector<std::string>> spool_segments(http::BodyReader& body, const std::string& dir);
 
+/// Reads every spooled segment through (checksums, event structure) before anything touches
+/// mysqld: a bad body is the client's fault. Errors: InvalidArgument naming the segment and
+/// the offset ("request body segment 2: …:1234: CRC32 mismatch …").
+Result<void> check_segments(const std::vector<std::string>& segments);
+
 }  // namespace mha::agent

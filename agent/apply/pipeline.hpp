@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,23 @@ struct PipelineSpec {
     std::string decoded_path;
     std::string decoder_stderr;
     std::string client_stderr;
+    /// Called after each piece handed to the client (on the calling thread).
+    std::function<void(const struct DecodedPosition&)> on_progress;
 };
+
+/// How far the decoded text handed to the client reaches: the last "# at N" (the stream
+/// offset of the event being applied), the last end_log_pos (its master position) and the
+/// master file of the last artificial Rotate seen.
+struct DecodedPosition {
+    std::uint64_t decoded_bytes = 0;
+    std::uint64_t stream_offset = 0;
+    std::uint64_t end_log_pos = 0;
+    std::string master_file;
+};
+
+/// Updates `at` from one piece of mysqlbinlog's text (markers cut between pieces are missed:
+/// this is for progress, not for locating failures).
+void scan_decoded(std::string_view piece, DecodedPosition& at);
 
 /// How the run ended.
 struct PipelineOutcome {
@@ -38,10 +55,12 @@ struct ClientFailure {
 ClientFailure parse_client_error(const std::string& stderr_text);
 
 /// Where statement `line` of mysqlbinlog's output lies: the "# at N" before it, the
-/// end_log_pos of its event header comment, and the statement text (≤ 4 KB).
+/// end_log_pos of its event header comment, the master file the stream's last Rotate before
+/// it names, and the statement text (≤ 4 KB).
 struct DecodedStatement {
     std::uint64_t stream_offset = 0;
     std::uint64_t end_log_pos = 0;
+    std::string master_file;  ///< of the last Rotate before it ("" when none)
     std::string statement;
 };
 DecodedStatement locate_statement(const std::string& decoded_path, std::uint64_t line);

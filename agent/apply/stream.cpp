@@ -1,5 +1,6 @@
-#include "agent/apply_stream.hpp"
+#include "agent/apply/stream.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -15,7 +16,8 @@ using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 // One segment from the body: its own rotates (real, or the artificial ones our streams carry)
 // name the master file; its other events join the stream.
 Result<void> append_segment(const std::string& path, const std::string& master_file,
-                            CoordinatedStream& out) {
+                            CoordinatedStream& out, ApplyStreamSummary& summary,
+                            std::uint32_t segment) {
     auto reader = binlog::EventReader::open_file(path);
     if (!reader) {
         return tl::unexpected(reader.error());
@@ -42,6 +44,8 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
                     return ok;
                 }
             }
+            // Where each event lands, to name it in its segment if it fails.
+            summary.segment_events.push_back({summary.bytes, segment, event.offset});
             if (auto ok = out.append(event, fd); !ok) {
                 return tl::unexpected(ok.error().wrap(path));
             }
@@ -60,6 +64,27 @@ Result<void> append_segment(const std::string& path, const std::string& master_f
 
 }  // namespace
 
+std::optional<SegmentEvent> segment_event_at(const std::vector<SegmentEvent>& events,
+                                             std::uint64_t stream_offset) {
+    const auto after = std::upper_bound(
+        events.begin(), events.end(), stream_offset,
+        [](std::uint64_t offset, const SegmentEvent& e) { return offset < e.stream_offset; });
+    if (after == events.begin() || std::prev(after)->stream_offset != stream_offset) {
+        return std::nullopt;
+    }
+    return *std::prev(after);
+}
+
+std::string section_at(const std::vector<StreamSection>& sections, std::uint64_t stream_offset) {
+    std::string found;
+    for (const auto& section : sections) {
+        if (section.stream_offset <= stream_offset) {
+            found = section.source;
+        }
+    }
+    return found;
+}
+
 Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
                                               const std::string& path) {
     File file(std::fopen(path.c_str(), "wb"), &std::fclose);
@@ -68,21 +93,28 @@ Result<ApplyStreamSummary> build_apply_stream(const ApplyStreamInput& input,
     }
     std::vector<char> buffer(1U << 20);
     std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
+    ApplyStreamSummary summary;
     CoordinatedStream out([&](std::span<const std::uint8_t> bytes) -> Result<void> {
         if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size()) {
             return make_error(ErrorCode::Internal, "cannot write " + path);
         }
+        summary.bytes += bytes.size();
         return {};
     });
-    ApplyStreamSummary summary;
     if (input.relay_start) {
+        summary.sections.push_back({0, "relay log " + binlog::base_name(input.relay_start->file) +
+                                           " from " + std::to_string(input.relay_start->pos)});
         if (auto ok = stream_relay_logs(input.relay_files, *input.relay_start, out); !ok) {
             return tl::unexpected(ok.error());
         }
         summary.relay_log_events = out.events();
     }
-    for (const auto& segment : input.segments) {
-        if (auto ok = append_segment(segment, input.master_file, out); !ok) {
+    for (std::size_t i = 0; i < input.segments.size(); ++i) {
+        const auto& segment = input.segments[i];
+        summary.sections.push_back({summary.bytes, "request body segment " + std::to_string(i + 1)});
+        if (auto ok = append_segment(segment, input.master_file, out, summary,
+                                     static_cast<std::uint32_t>(i + 1));
+            !ok) {
             return tl::unexpected(ok.error());
         }
     }

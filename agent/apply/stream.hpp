@@ -8,8 +8,33 @@
 
 namespace mha::agent {
 
+/// Where a part of the stream came from: the events from `stream_offset` on (up to the
+/// next section) are from `source` ("relay log relay-bin.000003 from 1234", "request body
+/// segment 2").
+struct StreamSection {
+    std::uint64_t stream_offset = 0;
+    std::string source;
+};
+
+/// The section holding `stream_offset` ("" when there is none).
+std::string section_at(const std::vector<StreamSection>& sections, std::uint64_t stream_offset);
+
+/// An event of a request-body segment and where it landed in the stream.
+struct SegmentEvent {
+    std::uint64_t stream_offset = 0;
+    std::uint32_t segment = 0;  ///< 1-based
+    std::uint64_t source_offset = 0;
+};
+
+/// The segment event that starts exactly at `stream_offset` (`events` in stream order).
+std::optional<SegmentEvent> segment_event_at(const std::vector<SegmentEvent>& events,
+                                             std::uint64_t stream_offset);
+
 /// What went into an apply stream.
 struct ApplyStreamSummary {
+    std::vector<StreamSection> sections;
+    std::vector<SegmentEvent> segment_events;  ///< 16 bytes an event of the body
+    std::uint64_t bytes = 0;
     std::uint64_t events = 0;
     std::uint64_t relay_log_events = 0;
     std::uint64_t transactions = 0;
