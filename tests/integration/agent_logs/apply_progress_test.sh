@@ -61,6 +61,10 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 sql 3 "SET SESSION sql_log_bin = 0; ALTER TABLE t.slow DROP KEY id"
+# The manager starts first: its start-up check, like check-repl, refuses a stopped SQL thread.
+sed -i 's/^\[server default\]$/[server default]\nagent_silence_timeout=1/' "$D/app.cnf"
+LOG=$D/manager/manager.log
+manager_start manager "$D/app.cnf"
 sql 3 "STOP SLAVE SQL_THREAD"
 seq 0 $((${UPDATES:-5000} - 1)) |
     awk '{print "UPDATE t.slow SET v = v + 1 WHERE id = " 1 + ($1 * 7919) % 20000 ";"}' |
@@ -71,9 +75,6 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ "$(slave_field 3 Read_Master_Log_Pos)" = "$want" ] || sandbox_fail "host3 did not receive the backlog"
-sed -i 's/^\[server default\]$/[server default]\nagent_silence_timeout=1/' "$D/app.cnf"
-LOG=$D/manager/manager.log
-manager_start manager "$D/app.cnf"
 sandbox_cmd kill-mysqld --dir "$D" 1
 for _ in $(seq 1 1200); do kill -0 "$manager" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$manager" 2>/dev/null && { cat "$LOG"; sandbox_fail "the failover did not end in 120 s"; }
