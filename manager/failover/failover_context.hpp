@@ -71,6 +71,9 @@ struct FailoverContext {
     std::string writable_since;          ///< when the new master was made writable
     bool sources_ready = false;
     bool replanned_after_writes = false;  ///< positions are in the dead new master's binlog
+    /// GTID re-plan: survivors the dead new master's Phase 4 had not levelled; they fetch what
+    /// they lack from the new choice by GTID and are never chosen themselves.
+    std::set<std::size_t> gtid_catch_up;
     std::string unfenced;      ///< non-empty: the old master is NOT fenced, and why (Phase 2)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
     std::optional<std::size_t> new_master;

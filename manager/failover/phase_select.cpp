@@ -89,7 +89,13 @@ void plan_replicas(FailoverContext& ctx) {
     auto log = log::get("failover");
     auto name = [&ctx](std::size_t i) { return ctx.label(i); };
     for (auto i : ctx.replicas) {
-        auto plan = plan_level(ctx.sources, i, false);
+        LevelPlan plan;
+        if (ctx.gtid_catch_up.contains(i)) {
+            plan.method = LevelMethod::GtidReplication;
+            plan.why = "it was not levelled before the new master died";
+        } else {
+            plan = plan_level(ctx.sources, i, false);
+        }
         if (plan.method == LevelMethod::None) {
             log->warn("{} cannot be recovered: {}. It is left out.", ctx.label(i), plan.why);
             ctx.lacking_relay_logs.push_back(i);
@@ -119,6 +125,12 @@ std::vector<std::size_t> not_promotable(FailoverContext& ctx) {
     auto log = log::get("failover");
     std::vector<std::size_t> out;
     for (auto i : ctx.replicas) {
+        if (ctx.gtid_catch_up.contains(i)) {
+            log->info(" {} cannot be the new master: it was not levelled before the new master "
+                      "died.", ctx.label(i));
+            out.push_back(i);
+            continue;
+        }
         auto plan = plan_level(ctx.sources, i, true);
         if (plan.method == LevelMethod::OwnSqlThread && !ctx.after_segments.empty()) {
             plan.method = LevelMethod::None;

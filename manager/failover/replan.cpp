@@ -55,6 +55,18 @@ void collect_survivors(FailoverContext& ctx, std::size_t nm, const BinlogCoord& 
     auto log = log::get("failover");
     for (auto i : std::vector<std::size_t>(ctx.replicas)) {
         auto o = ctx.outcomes.find(i);
+        if ((o == ctx.outcomes.end() || !o->second.levelled) && f.gtid &&
+            server_answers(ctx, i)) {
+            // Everything it lacks up to the promotion is on every levelled survivor: GTID
+            // replication from the new choice sends it (and the connect is checked).
+            log->warn("{} was not levelled before {} died ({}): it will fetch what it lacks "
+                      "from the new master by GTID.",
+                      ctx.label(i), ctx.label(nm),
+                      o == ctx.outcomes.end() ? std::string("not reached") : o->second.message);
+            ctx.gtid_catch_up.insert(i);
+            ctx.outcomes.erase(i);
+            continue;
+        }
         if (o == ctx.outcomes.end() || !o->second.levelled) {
             log->warn("{} did not apply everything before {} died: it is left out.", ctx.label(i),
                       ctx.label(nm));
@@ -141,9 +153,9 @@ PhaseResult replan_after_writes(FailoverContext& ctx, std::size_t nm, const std:
     SourceFacts f;
     f.gtid = is_gtid(ctx.coords);
     collect_survivors(ctx, nm, promoted, f);
-    if (ctx.replicas.empty()) {
+    if (f.read.empty()) {
         return make_error(ErrorCode::FailedPrecondition,
-                          "The new master " + ctx.label(nm) + " died and no slave is left.");
+                          "The new master " + ctx.label(nm) + " died and no levelled slave is left.");
     }
     save_writes(ctx, nm, promoted, since, f);
     ask_relay_logs(ctx, f);
@@ -155,6 +167,9 @@ PhaseResult replan_after_writes(FailoverContext& ctx, std::size_t nm, const std:
         oldest = std::min(oldest, read);
     }
     for (auto i : ctx.replicas) {
+        if (!f.read.contains(i)) {
+            continue;  // a GTID catch-up: neither latest nor a source
+        }
         if (f.read.at(i) == latest) {
             ctx.latest.push_back(i);
         }
