@@ -54,6 +54,17 @@ CREATE PROCEDURE fill(n INT) BEGIN DECLARE i INT DEFAULT 0; WHILE i < n DO
 DELIMITER ;
 SQL
 sleep 1
+# The manager knows host1-3; host4 keeps the pre-backlog state for the baseline. It starts
+# while every replica is healthy (its start-up check refuses a stopped SQL thread, as MHA's).
+python3 - "$D/app.cnf" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[1], "w").write(re.sub(r"\n\[server4\]\n(?:[^\[]*)", "\n", text))
+PY
+mkdir -p "$D/manager"
+"$bin/mha-manager" --conf="$D/app.cnf" >"$work/manager.out" 2>&1 &
+manager_pid=$!
+for _ in $(seq 1 300); do "$bin/masterha_check_status" --conf="$D/app.cnf" >/dev/null 2>&1 && break; sleep 0.1; done
 q 3 "STOP SLAVE SQL_THREAD"; q 4 "STOP SLAVE SQL_THREAD"
 start_file=$(field 4 Relay_Master_Log_File) start_pos=$(field 4 Exec_Master_Log_Pos)
 echo "big-backlog: writing ~$mb MB of binlog on the master (host3 and host4 SQL threads stopped)"
@@ -68,16 +79,6 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 q 4 "STOP SLAVE"
-# The manager knows host1-3; host4 keeps the pre-backlog state for the baseline.
-python3 - "$D/app.cnf" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-open(sys.argv[1], "w").write(re.sub(r"\n\[server4\]\n(?:[^\[]*)", "\n", text))
-PY
-mkdir -p "$D/manager"
-"$bin/mha-manager" --conf="$D/app.cnf" >"$work/manager.out" 2>&1 &
-manager_pid=$!
-for _ in $(seq 1 300); do "$bin/masterha_check_status" --conf="$D/app.cnf" >/dev/null 2>&1 && break; sleep 0.1; done
 killed=$(now)
 "$root/tests/sandbox/sandbox" kill-mysqld --dir "$D" 1 >/dev/null
 rc=0

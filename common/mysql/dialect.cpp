@@ -142,6 +142,9 @@ Result<std::string> Dialect::change_source(
         case GtidPositioning::CurrentPos: sql += ", MASTER_USE_GTID=current_pos"; break;
         case GtidPositioning::AutoPosition: sql += ", " + p + "AUTO_POSITION=1"; break;
     }
+    if (spec.heartbeat_period > 0) {
+        sql += ", " + p + "HEARTBEAT_PERIOD=" + std::to_string(spec.heartbeat_period);
+    }
     return sql;
 }
 

@@ -44,6 +44,9 @@ struct ChangeSourceSpec {
     std::string log_file;                 ///< with GtidPositioning::No
     std::uint64_t log_pos = 0;
     GtidPositioning gtid = GtidPositioning::No;
+    /// MASTER_HEARTBEAT_PERIOD in seconds: a silent source is then noticed (issue 29);
+    /// 0 keeps the server's default (half of slave_net_timeout).
+    int heartbeat_period = 0;
 };
 
 /// The statements and names that differ between MariaDB 10.x and MySQL 5.7 / 8.0 / 8.4.

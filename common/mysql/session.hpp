@@ -101,6 +101,12 @@ inline constexpr int kCantConnect = 2002;  ///< socket
 inline constexpr int kConnHostError = 2003;
 inline constexpr int kServerGone = 2006;
 inline constexpr int kServerLost = 2013;
+/// The client could not reach the server, or lost it: no answer (an error the server sent,
+/// such as 1045 or 1236, is an answer).
+inline constexpr bool no_answer(int code) {
+    return code == kCantConnect || code == kConnHostError || code == kServerGone ||
+           code == kServerLost;
+}
 }  // namespace errc
 
 }  // namespace mha::mysql

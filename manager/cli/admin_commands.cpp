@@ -45,6 +45,9 @@ int run_status(const StatusFlags& flags) {
     int code = static_cast<int>(status);
     std::cout << app << " (pid:" << record->pid << ") is running(" << code << ":"
               << status_name(status) << "), master:" << record->master << '\n';
+    if (!record->detection.empty()) {
+        std::cout << "Detection: " << record->detection << '\n';
+    }
     report_unfenced(*config);
     return code;
 }

@@ -313,6 +313,8 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
     source.port = ctx.cfg(nm).port;
     source.coord = ctx.new_master_coord;
     source.gtid = gtid_positioning(ctx.coords);  // GTID: no file/position arithmetic
+    // A heartbeat each ping interval: a vanished new master is seen by its replicas (issue 29).
+    source.heartbeat_period = std::max(1, ctx.cfg(nm).ping_interval);
     std::map<std::size_t, std::future<ReplicaOutcome>> work;
     for (auto i : ctx.replicas) {
         if (i == nm) {

@@ -73,6 +73,7 @@ Result<void> repoint_replica(mysql::Session& session, const NewSource& source,
     spec.log_file = source.coord.file;
     spec.log_pos = source.coord.pos;
     spec.gtid = source.gtid;
+    spec.heartbeat_period = source.heartbeat_period;
     auto change = dialect->change_source(spec, [&](std::string_view s) { return session.escape(s); });
     if (!change) {
         return tl::unexpected(change.error());

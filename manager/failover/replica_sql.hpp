@@ -30,6 +30,7 @@ struct NewSource {
     std::optional<std::string> password;
     BinlogCoord coord;
     mysql::GtidPositioning gtid = mysql::GtidPositioning::No;
+    int heartbeat_period = 0;  ///< seconds; 0 keeps the server's default
 };
 
 /// STOP SLAVE; RESET SLAVE; CHANGE MASTER TO the new source (explicit positioning);

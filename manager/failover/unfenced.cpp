@@ -47,6 +47,16 @@ void record(FailoverContext& ctx) {
     }
 }
 
+/// Phase 1 read that replica `i`'s IO thread had lost the old master with a connection error
+/// (issue 29: the replicas' evidence stands in for the probe of an agent that is down).
+bool io_thread_lost(const FailoverContext& ctx, std::size_t i) {
+    const auto& r = ctx.servers[i].replica;
+    const auto& dead = ctx.cfg(ctx.dead);
+    return r && (r->master_host == dead.hostname || r->master_host == dead.ip) &&
+           r->master_port == dead.port && !r->io_running() &&
+           mysql::errc::no_answer(r->last_io_errno);
+}
+
 }  // namespace
 
 Result<void> accept_unfenced(FailoverContext& ctx, const std::string& why) {
@@ -62,6 +72,15 @@ Result<void> accept_unfenced(FailoverContext& ctx, const std::string& why) {
     std::string silent;
     for (auto& [i, probe] : probes) {
         auto answers = probe.get();
+        if (!answers && io_thread_lost(ctx, i)) {
+            const auto& r = *ctx.servers[i].replica;
+            log->info("The old master does not answer {}: its agent cannot be asked ({}), but "
+                      "its IO thread had lost it (IO {}, error {}: {}).",
+                      ctx.label(i), answers.error().message, r.slave_io_running, r.last_io_errno,
+                      r.last_io_error);
+            silent += (silent.empty() ? "" : ", ") + ctx.cfg(i).hostname;
+            continue;
+        }
         if (!answers) {
             return tl::unexpected(refuse(ctx, why,
                                          "the agent of " + ctx.label(i) +

@@ -11,6 +11,7 @@
 #include "manager/hooks/hook_runner.hpp"
 #include "manager/monitor/monitor_lock.hpp"
 #include "manager/monitor/ping.hpp"
+#include "manager/monitor/replica_evidence.hpp"
 #include "manager/topology/connect_options.hpp"
 #include "manager/topology/server_state.hpp"
 
@@ -20,6 +21,27 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kAgentTimeoutMs = 800;  // the agents answer in a few ms; a silent host does not
+constexpr auto kEvidenceRetry = std::chrono::milliseconds(100);
+constexpr auto kSecondLook = std::chrono::milliseconds(200);
+
+/// Only the replicas' IO threads are missing from the evidence that the host is gone: they
+/// notice a dead host's connections within milliseconds, so reading them again is worth it.
+bool only_replicas_missing(const DetectionInput& in) {
+    if (in.master_agent || in.probes.size() < in.probes_asked) {
+        return false;
+    }
+    for (const auto& p : in.probes) {
+        if (p.answers) {
+            return false;
+        }
+    }
+    for (const auto& r : in.replicas) {
+        if (!r.known) {
+            return false;
+        }
+    }
+    return !in.replicas.empty();
+}
 
 /// How long a lock held by someone else is waited for: a manager killed a moment ago leaves its
 /// session on the server until mysqld notices (at the end of its DO SLEEP step).
@@ -40,12 +62,13 @@ Monitor::Monitor(const config::AppConfig& config, std::size_t master,
       stop_(stop) {}
 
 void Monitor::set_status(MonitorStatus status) {
-    if (status == status_) {
+    if (status == status_ && written_detection_ == detection_) {
         touch_status(status_path_);
         return;
     }
     status_ = status;
-    (void)write_status(status_path_, StatusRecord{getpid(), status, master_.hostname});
+    written_detection_ = detection_;
+    (void)write_status(status_path_, StatusRecord{getpid(), status, master_.hostname, detection_});
 }
 
 Result<std::unique_ptr<mysql::Session>> Monitor::connect_master() const {
@@ -142,10 +165,29 @@ Result<void> Monitor::wait_interval(Clock::time_point until) {
     return {};
 }
 
-Decision Monitor::investigate(int failed_pings) {
+std::vector<ReplicaEvidence> Monitor::read_replicas() const {
+    const auto timeout = std::chrono::milliseconds(kAgentTimeoutMs);
+    const auto max_wait = std::chrono::milliseconds(1000 * std::max(1, master_.ping_interval));
+    std::vector<std::future<ReplicaEvidence>> reads;
+    for (const auto& s : config_.servers) {
+        if (&s != &master_) {
+            reads.push_back(std::async(std::launch::async, [this, s, timeout, max_wait] {
+                return read_replica_evidence(s, master_, timeout, max_wait);
+            }));
+        }
+    }
+    std::vector<ReplicaEvidence> out;
+    for (auto& f : reads) {
+        out.push_back(f.get());
+    }
+    return out;
+}
+
+Decision Monitor::investigate(int failed_pings, Clock::time_point deadline) {
     auto log = log::get("manager");
     DetectionInput in;
     in.failed_pings = failed_pings;
+    auto replicas = std::async(std::launch::async, [this] { return read_replicas(); });
     auto own = std::async(std::launch::async, [this] {
         AgentClient agent(master_, std::chrono::milliseconds(kAgentTimeoutMs));
         return agent.mysqld(kAgentTimeoutMs / 2);
@@ -161,6 +203,7 @@ Decision Monitor::investigate(int failed_pings) {
                                                    kAgentTimeoutMs / 2);
                             }));
     }
+    in.probes_asked = probes.size();
     if (auto m = own.get()) {
         in.master_agent = *m;
         log->info("The master's agent: mysqld {} (pid {}), answers locally: {}{}", m->process,
@@ -178,7 +221,24 @@ Decision Monitor::investigate(int failed_pings) {
             log->info("Probe from {}'s agent: not asked ({})", from, p.error().message);
         }
     }
-    if (failed_pings >= in.max_failed_pings && master_.secondary_check_script) {
+    in.replicas = replicas.get();
+    std::string evidence;
+    std::string missing;
+    while (!host_gone_evidence(in, evidence, missing) && only_replicas_missing(in) &&
+           Clock::now() + kEvidenceRetry < deadline && !stop_) {
+        std::this_thread::sleep_for(kEvidenceRetry);
+        in.replicas = read_replicas();
+    }
+    for (const auto& r : in.replicas) {
+        log->info("Replica {}: {}", r.host,
+                  !r.known         ? "its replication state is unknown (" + r.detail + ")"
+                  : r.from_master ? std::string(r.lost_master ? "lost the master: "
+                                                              : "still has the master: ") +
+                                        r.detail
+                                  : "no witness (" + r.detail + ")");
+    }
+    const bool gone = host_gone_evidence(in, evidence, missing);
+    if ((failed_pings >= in.max_failed_pings || gone) && master_.secondary_check_script) {
         auto outcome = run_hook(*master_.secondary_check_script,
                                 {"--user=" + master_.ssh_user, "--master_host=" + master_.hostname,
                                  "--master_ip=" + master_.ip,
@@ -216,6 +276,7 @@ int Monitor::run() {
                 log->info("Ping({}) succeeded again.", config::ping_type_name(master_.ping_type));
             }
             failed = 0;
+            detection_.clear();
             set_status(MonitorStatus::PingOk);
             continue;
         }
@@ -244,7 +305,18 @@ int Monitor::run() {
                                                                    : "insert",
                   result.error().message);
         set_status(MonitorStatus::PingFailing);
-        decision_ = investigate(failed);
+        decision_ = investigate(failed, next);
+        if (decision_.verdict != Verdict::Dead && decision_.agent_silent &&
+            Clock::now() + kSecondLook + std::chrono::milliseconds(100) < next) {
+            // A host going down takes its agent, its network and its mysqld within moments of
+            // each other: one more look, without counting another ping.
+            std::this_thread::sleep_for(kSecondLook);
+            log->info("The master's agent is silent too: looking again ({} so far).",
+                      decision_.reason);
+            decision_ = investigate(failed, next);
+        }
+        detection_ = decision_.reason;
+        set_status(MonitorStatus::PingFailing);
         switch (decision_.verdict) {
             case Verdict::Dead:
                 set_status(MonitorStatus::PingFailed);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/config/app_config.hpp"
 #include "common/mysql/session.hpp"
@@ -34,7 +35,11 @@ private:
     Result<std::unique_ptr<mysql::Session>> connect_master() const;
     Result<void> ping();
     Result<void> wait_interval(std::chrono::steady_clock::time_point until);
-    Decision investigate(int failed_pings);
+    /// Asks the master's agent, the other agents' probes and the replicas (issue 29); while
+    /// only the replicas' IO threads are missing from the evidence, reads them again until
+    /// `deadline` (the next ping).
+    Decision investigate(int failed_pings, std::chrono::steady_clock::time_point deadline);
+    std::vector<ReplicaEvidence> read_replicas() const;
     void set_status(MonitorStatus status);
 
     const config::AppConfig& config_;
@@ -47,6 +52,8 @@ private:
     bool lost_lock_ = false;  ///< someone else took the lock while this manager reconnected
     MonitorStatus status_ = MonitorStatus::InitializingMonitor;
     Decision decision_;
+    std::string detection_;  ///< the last investigation's reason, for the status file
+    std::string written_detection_;  ///< what the status file says now
 };
 
 }  // namespace mha::manager

@@ -2,6 +2,7 @@
 
 #include <utime.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -53,8 +54,14 @@ Result<void> write_status(const std::string& path, const StatusRecord& record) {
         if (!out) {
             return make_error(ErrorCode::Unavailable, path + ": cannot write the status file");
         }
-        out << record.pid << '\t' << status_name(record.status) << "\tmaster:" << record.master
-            << '\n';
+        out << record.pid << '\t' << status_name(record.status) << "\tmaster:" << record.master;
+        if (!record.detection.empty()) {
+            std::string line = record.detection;
+            std::replace_if(line.begin(), line.end(),
+                            [](char c) { return c == '\n' || c == '\t'; }, ' ');
+            out << "\tdetection:" << line;
+        }
+        out << '\n';
         if (!out.flush()) {
             return make_error(ErrorCode::Unavailable, path + ": cannot write the status file");
         }
@@ -73,10 +80,11 @@ Result<StatusRecord> read_status(const std::string& path) {
     std::string line;
     std::getline(in, line);
     std::istringstream fields(line);
-    std::string pid, status, master;
+    std::string pid, status, master, detection;
     std::getline(fields, pid, '\t');
     std::getline(fields, status, '\t');
     std::getline(fields, master, '\t');
+    std::getline(fields, detection);
     StatusRecord record;
     auto [ptr, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), record.pid);
     auto parsed = status_from_name(status);
@@ -86,6 +94,9 @@ Result<StatusRecord> read_status(const std::string& path) {
     }
     record.status = *parsed;
     record.master = master.rfind("master:", 0) == 0 ? master.substr(7) : master;
+    if (detection.rfind("detection:", 0) == 0) {
+        record.detection = detection.substr(10);
+    }
     return record;
 }
 

@@ -33,6 +33,8 @@ struct StatusRecord {
     pid_t pid = 0;
     MonitorStatus status = MonitorStatus::NotRunning;
     std::string master;  ///< host of the monitored master
+    /// While pings fail: what the last investigation found (issue 29), one line; else empty.
+    std::string detection;
 };
 
 /// Replaces the file atomically (write + rename), so a reader never sees half a line.

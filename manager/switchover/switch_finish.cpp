@@ -1,6 +1,7 @@
 // After the new master takes writes: MHA's "Switching slaves in parallel", the lock released,
 // --orig_master_is_new_slave, the new master's cleanup, and the proof that the old master
 // holds nothing the new master lacks (DESIGN.md §6a).
+#include <algorithm>
 #include <future>
 
 #include "common/log/log.hpp"
@@ -29,6 +30,7 @@ NewSource source_for(const SwitchContext& ctx, std::size_t replica) {
     s.password = ctx.cfg(replica).repl_password;
     s.coord = ctx.new_master_end.coord;
     s.gtid = ctx.plan.positioning.at(replica);
+    s.heartbeat_period = std::max(1, ctx.cfg(nm).ping_interval);  // issue 29
     return s;
 }
 

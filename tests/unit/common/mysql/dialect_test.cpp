@@ -115,6 +115,16 @@ TEST_CASE("Dialect: CHANGE MASTER says its positioning explicitly", "[mysql]") {
         CHECK(sql->find("SOURCE_AUTO_POSITION=1") != std::string::npos);
         CHECK(sql->find("MASTER_") == std::string::npos);
     }
+    SECTION("a heartbeat period is set when asked (issue 29), in the dialect's words") {
+        CHECK(dialect("10.11.6-MariaDB").change_source(spec, no_quote)->find("HEARTBEAT") ==
+              std::string::npos);
+        spec.heartbeat_period = 2;
+        CHECK(dialect("10.11.6-MariaDB").change_source(spec, no_quote)->find(
+                  ", MASTER_HEARTBEAT_PERIOD=2") != std::string::npos);
+        spec.gtid = GtidPositioning::AutoPosition;
+        CHECK(dialect("8.4.0").change_source(spec, no_quote)->find(
+                  ", SOURCE_HEARTBEAT_PERIOD=2") != std::string::npos);
+    }
     SECTION("MySQL 5.7 file/position turns auto-position off") {
         auto sql = dialect("5.7.44").change_source(spec, no_quote);
         REQUIRE(sql);

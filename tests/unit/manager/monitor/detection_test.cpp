@@ -117,3 +117,97 @@ TEST_CASE("decide: absent but answering locally (a wrong pid file) is alive", "[
     in.master_agent = liveness("absent", true);
     CHECK(decide(in).verdict == Verdict::Partitioned);
 }
+
+namespace {
+ReplicaEvidence witness(const std::string& host, bool lost) {
+    ReplicaEvidence r;
+    r.host = host;
+    r.known = true;
+    r.from_master = true;
+    r.lost_master = lost;
+    r.detail = lost ? "IO Connecting, error 2013: Lost connection" : "IO Yes";
+    return r;
+}
+/// The master's host gone: agent silent, both other agents' probes fail, both replicas'
+/// IO threads report a connection error.
+DetectionInput host_gone() {
+    DetectionInput in;
+    in.failed_pings = 1;
+    in.probes = {probe(false), probe(false)};
+    in.probes_asked = 2;
+    in.replicas = {witness("host2", true), witness("host3", true)};
+    return in;
+}
+}  // namespace
+
+TEST_CASE("decide: a vanished host is dead at the first failed ping on complete evidence",
+          "[monitor]") {
+    auto in = host_gone();
+    auto d = decide(in);
+    CHECK(d.verdict == Verdict::Dead);
+    CHECK(d.on_evidence);
+    CHECK(d.needs_fence);  // nothing on the host saw mysqld end
+    CHECK_FALSE(d.crashed);
+    CHECK(d.reason.find("host2: IO Connecting, error 2013") != std::string::npos);
+    CHECK(d.reason.find("its agent does not answer") != std::string::npos);
+    CHECK(d.reason.find("failed pings") == std::string::npos);
+}
+
+TEST_CASE("decide: any missing piece of evidence falls back to MHA's four pings", "[monitor]") {
+    auto in = host_gone();
+    SECTION("a replica still replicates from it (the manager alone is cut off)") {
+        in.replicas[1] = witness("host3", false);
+    }
+    SECTION("a replica's state could not be read") {
+        in.replicas[1].known = false;
+        in.replicas[1].detail = "connect: timed out";
+    }
+    SECTION("an agent was not reachable to probe") {
+        in.probes.pop_back();
+    }
+    SECTION("its own agent answers (mysqld process unknown)") {
+        in.master_agent = liveness("unknown", false);
+    }
+    SECTION("no replica replicates from it at all") {
+        for (auto& r : in.replicas) {
+            r.from_master = false;
+        }
+    }
+    auto d = decide(in);
+    CHECK(d.verdict == Verdict::Suspect);
+    CHECK_FALSE(d.on_evidence);
+    in.failed_pings = 4;
+    CHECK(decide(in).verdict == Verdict::Dead);
+    CHECK_FALSE(decide(in).on_evidence);
+}
+
+TEST_CASE("decide: the log says which evidence is missing", "[monitor]") {
+    auto in = host_gone();
+    in.replicas[1].known = false;
+    in.replicas[1].detail = "connect: refused";
+    in.probes.pop_back();
+    auto d = decide(in);
+    CHECK(d.reason.find("host3's replication state is unknown (connect: refused)") !=
+          std::string::npos);
+    CHECK(d.reason.find("1 of 2 other agents did not probe it") != std::string::npos);
+}
+
+TEST_CASE("decide: a replica of another replica is no witness, but is not missing either",
+          "[monitor]") {
+    auto in = host_gone();
+    ReplicaEvidence tier;
+    tier.host = "host4";
+    tier.known = true;
+    tier.from_master = false;
+    tier.detail = "replicates from host2";
+    in.replicas.push_back(tier);
+    CHECK(decide(in).verdict == Verdict::Dead);
+}
+
+TEST_CASE("decide: secondary_check_script must agree with the evidence too", "[monitor]") {
+    auto in = host_gone();
+    in.secondary_check_exit = 2;
+    CHECK(decide(in).verdict == Verdict::Partitioned);
+    in.secondary_check_exit = 0;
+    CHECK(decide(in).verdict == Verdict::Dead);
+}

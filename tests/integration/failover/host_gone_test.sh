@@ -1,0 +1,105 @@
+# Scenario (issue 29): detection on the replicas' evidence. 3 nodes, file/position.
+#   SCENARIO=gone        the master's host dies (kill-host) under the app load: the manager
+#                        declares it dead at the first failed ping on the evidence (its agent
+#                        silent, every probe failing, every replica's IO thread lost it), the
+#                        log line names each piece and no "failed pings"; failover completes
+#                        (exit 10: a dead host cannot be fenced) and nothing is lost that any
+#                        survivor holds (verify --died 1).
+#   SCENARIO=cut_off     the manager's SQL and agent paths to the master are partitioned (the
+#                        replicas still replicate from it): no failover for 30 s, and
+#                        masterha_check_status shows why; after heal, PING_OK again.
+#   SCENARIO=agent_down  host3's agent is down when the master's host dies: the evidence is
+#                        incomplete, MHA's four failed pings decide, and the log says what was
+#                        missing.
+set -euo pipefail
+source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
+
+base=${SANDBOX_BASE:-127.0.96.31}
+scenario=${SCENARIO:-gone}
+sandbox_addresses "$base"
+
+sandbox_start D --nodes 3 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+source "$D/env"
+CONF=$D/app.cnf
+LOG=$D/manager/manager.log
+mkdir -p "$D/manager"
+status_out() { "$MHA_BIN/masterha_check_status" --conf="$CONF" 2>&1 || true; }
+
+step "manager starts watching"
+manager_start manager "$CONF"
+
+if [ "$scenario" = cut_off ]; then
+    step "the manager's SQL and agent paths to the master are cut for 30 s"
+    sandbox_cmd partition --dir "$D" 1
+    sandbox_cmd partition --dir "$D" 1 --agent
+    for _ in $(seq 1 300); do
+        kill -0 "$manager" 2>/dev/null || { cat "$LOG"; sandbox_fail "the manager exited during the cut"; }
+        sleep 0.1
+    done
+    grep -q "does not answer the manager, but .*: no failover." "$LOG" \
+        || { cat "$LOG"; sandbox_fail "no log line about the cut"; }
+    status_out | grep -q "^Detection: .*another host still gets an answer" \
+        || { status_out; sandbox_fail "masterha_check_status does not say why there is no failover"; }
+    status_out
+    grep -q "Starting failover" "$LOG" && { cat "$LOG"; sandbox_fail "a failover started"; }
+    sandbox_cmd heal --dir "$D" 1
+    sandbox_cmd heal --dir "$D" 1 --agent
+    for _ in $(seq 1 100); do
+        status_out | grep -q "PING_OK" && break
+        sleep 0.1
+    done
+    status_out | grep -q "PING_OK" || { status_out; cat "$LOG"; sandbox_fail "monitoring did not resume"; }
+    status_out | grep -q "^Detection:" && sandbox_fail "the status still shows a detection after heal"
+    [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "the master was touched"
+    echo PASS
+    exit 0
+fi
+
+step "load starts"
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 6 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load=$!
+sandbox_bg $load
+sleep 2
+if [ "$scenario" = agent_down ]; then
+    sandbox_cmd kill-agent --dir "$D" 3
+fi
+step "the master's host dies"
+sandbox_cmd kill-host --dir "$D" 1
+killed=$(date +%s.%N)
+for _ in $(seq 1 600); do kill -0 "$manager" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$manager" 2>/dev/null && { cat "$LOG"; sandbox_fail "no failover 60 s after the kill"; }
+rc=0
+wait "$manager" || rc=$?
+[ "$rc" = 10 ] || { cat "$LOG"; sandbox_fail "manager exit $rc, expected 10 (the dead host is not fenced)"; }
+down=$(grep "\] Master $(addr 1) is down: " "$LOG" | head -1)
+echo "$down"
+if [ "$scenario" = gone ]; then
+    echo "$down" | grep -q "its host is gone, on the evidence: the manager's ping failed; its agent does not answer; no other agent's probe gets an answer (2 of 2); every replica's IO thread lost it ($(addr 2): IO .*, error [0-9]*.*, $(addr 3): IO .*, error [0-9]*" \
+        || { cat "$LOG"; sandbox_fail "the detection line does not name the evidence"; }
+    echo "$down" | grep -q "failed pings" && sandbox_fail "the detection counted pings"
+    pings=$(sed -n "1,/\] Master $(addr 1) is down: /p" "$LOG" | grep -c "Got error on MySQL .* ping")
+    [ "$pings" = 1 ] || { cat "$LOG"; sandbox_fail "$pings failed pings before the death, expected 1"; }
+else
+    echo "$down" | grep -q "after 4 failed pings" || { cat "$LOG"; sandbox_fail "the four-ping rule did not decide"; }
+    grep -q "the evidence that its host is gone is incomplete: 1 of 2 other agents did not probe it" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "the log does not say which evidence was missing"; }
+fi
+detected=$(python3 - "$LOG" "$killed" <<'PY'
+import sys, datetime
+for line in open(sys.argv[1]):
+    if "Starting failover" in line:
+        t = datetime.datetime.strptime(line[:24], "%a %b %d %H:%M:%S %Y").timestamp()
+        print(f"{t - float(sys.argv[2]):.1f}")
+        break
+PY
+)
+echo "failover started ~${detected} s after the kill (log time, 1 s resolution)"
+grep -q "Master failover to $(addr 2).* completed successfully\|Master failover to $(addr 2).* done" "$LOG" \
+    || { cat "$LOG"; sandbox_fail "no failover to host2"; }
+
+[ -z "${KEEP_LOG:-}" ] || cp "$LOG" "$KEEP_LOG"
+step "load ends; verify"
+wait "$load" || true
+"$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" --died 1 || { cat "$LOG"; sandbox_fail "verify"; }
+[ -z "${KEEP_LOG:-}" ] || cp "$LOG" "$KEEP_LOG"
+echo PASS
