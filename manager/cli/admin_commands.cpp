@@ -11,6 +11,7 @@
 #include "common/config/conf_edit.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/cli/output.hpp"
+#include "manager/failover/journal.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager {
@@ -24,6 +25,26 @@ std::string status_path(const config::AppConfig& config) {
 
 }  // namespace
 
+/// The story of the last failover from its journal (issue 26): when it ran, how it ended, and
+/// every re-plan (a host lost during it) and unfenced old master, as recorded.
+void report_journal(const config::AppConfig& config) {
+    const auto entries = last_failover_entries(config.workdir_file("failover.journal"));
+    if (entries.empty()) {
+        return;
+    }
+    const auto& last = entries.back();
+    const bool ended = last.phase == "Done" || last.phase == "Failed";
+    std::cout << "Last failover: started " << entries.front().time << ", "
+              << (ended ? "ended (" + last.phase + ") " : "last at phase " + last.phase + " ")
+              << last.time << '\n';
+    for (const auto& e : entries) {
+        if (e.phase == "Replan" || e.phase == "OldMasterNotFenced" ||
+            e.phase == "unreadable journal line") {
+            std::cout << "  " << e.time << " " << e.phase << ": " << e.detail << '\n';
+        }
+    }
+}
+
 int run_status(const StatusFlags& flags) {
     auto config = load_config_or_report(flags.common, false);
     if (!config) {
@@ -34,6 +55,7 @@ int run_status(const StatusFlags& flags) {
     if (!record || !pid_alive(record->pid)) {
         std::cout << app << " is stopped(2:NOT_RUNNING).\n";
         report_unfenced(*config);
+        report_journal(*config);
         return static_cast<int>(MonitorStatus::NotRunning);
     }
     MonitorStatus status = record->status;
@@ -49,6 +71,7 @@ int run_status(const StatusFlags& flags) {
         std::cout << "Detection: " << record->detection << '\n';
     }
     report_unfenced(*config);
+    report_journal(*config);
     return code;
 }
 

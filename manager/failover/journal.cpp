@@ -48,4 +48,25 @@ std::optional<JournalEntry> last_journal_entry(const std::string& path) {
     return JournalEntry{j.value("time", ""), j.value("phase", ""), j.value("detail", "")};
 }
 
+std::vector<JournalEntry> last_failover_entries(const std::string& path) {
+    std::vector<JournalEntry> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) {
+            continue;
+        }
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        JournalEntry e{"", "unreadable journal line", line};
+        if (!j.is_discarded() && j.is_object()) {
+            e = JournalEntry{j.value("time", ""), j.value("phase", ""), j.value("detail", "")};
+        }
+        if (e.phase == "CheckConfig") {
+            out.clear();
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
 }  // namespace mha::manager

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mha::manager {
 
@@ -19,5 +20,9 @@ bool append_journal(const std::string& path, const std::string& phase, const std
 
 /// The last entry, or nullopt when there is no journal.
 std::optional<JournalEntry> last_journal_entry(const std::string& path);
+
+/// The entries of the last failover: from its last "CheckConfig" entry to the end (empty when
+/// there is no journal). An unreadable line is kept as phase "unreadable journal line".
+std::vector<JournalEntry> last_failover_entries(const std::string& path);
 
 }  // namespace mha::manager

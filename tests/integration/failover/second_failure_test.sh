@@ -126,6 +126,13 @@ if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
     grep -q "Re-planning: the failover goes on from $(addr 2)\|The new master $(addr 2).* is gone (Phase 3.5, read_only=0)" "$LOG" \
         || { cat "$LOG"; sandbox_fail "no re-plan after host2 died writable"; }
     grep -q "Replan" "$D/manager/app.failover.journal" || sandbox_fail "the journal lacks the re-plan"
+    # mhactl status tells the story from the journal: the re-plan names the dead new master.
+    "$MHA_BIN/mhactl" status --conf="$CONF" >"$D/status.out" 2>&1 || true
+    grep -q "^Last failover: started .*, ended (Done)" "$D/status.out" \
+        || { cat "$D/status.out"; sandbox_fail "mhactl status does not tell the last failover"; }
+    grep -q "^  .* Replan: .*$(addr 2)" "$D/status.out" \
+        || { cat "$D/status.out"; sandbox_fail "mhactl status does not show the re-plan"; }
+    sed -n '/^Last failover/,$p' "$D/status.out"
 fi
 
 if [ "${UNLEVELLED:-0}" = 1 ]; then

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "manager/failover/journal.hpp"
 
@@ -65,5 +66,29 @@ TEST_CASE("failover journal: the last phase tells whether a failover was cut off
     REQUIRE(append_journal(journal, "CheckConfig", ""));
     REQUIRE(append_journal(journal, "Failed", "Got ERROR"));
     CHECK_FALSE(read_markers("nope.error", "nope.complete", journal).journal_unfinished);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("failover journal: the last failover's entries, re-plans included", "[failover]") {
+    auto dir = std::filesystem::temp_directory_path() / "mha-journal-story-test";
+    std::filesystem::create_directories(dir);
+    auto journal = (dir / "app.failover.journal").string();
+    std::remove(journal.c_str());
+    CHECK(last_failover_entries(journal).empty());
+    REQUIRE(append_journal(journal, "CheckConfig", "first failover"));
+    REQUIRE(append_journal(journal, "Done", ""));
+    REQUIRE(append_journal(journal, "CheckConfig", "dead_master=h1"));
+    REQUIRE(append_journal(journal, "Replan", "h2 died in Phase 4"));
+    {
+        std::ofstream(journal, std::ios::app) << "{not json\n";
+    }
+    REQUIRE(append_journal(journal, "Done", ""));
+    auto story = last_failover_entries(journal);
+    REQUIRE(story.size() == 4);
+    CHECK(story[0].detail == "dead_master=h1");
+    CHECK(story[1].phase == "Replan");
+    CHECK(story[1].detail == "h2 died in Phase 4");
+    CHECK(story[2].phase == "unreadable journal line");
+    CHECK(story[3].phase == "Done");
     std::filesystem::remove_all(dir);
 }
