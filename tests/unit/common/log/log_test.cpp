@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace {
@@ -35,6 +36,34 @@ TEST_CASE("log: every line is in the file when it is logged, also after copytrun
     CHECK(after.find("[warning] after rotation") == after.find('['));  // no hole of NULs before
     CHECK(after.find("Ping(SELECT)") == std::string::npos);
     CHECK(after.front() != '\0');
+    mha::log::init(mha::log::Options{});
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("log: --log-format json writes one valid JSON object a line, whatever the message",
+          "[log]") {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("mha-log-json-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "manager.log";
+    mha::log::init(mha::log::Options{file.string(), "info", true});
+    const std::string message =
+        "Can't connect to server on '127.0.0.1' (111 \"Connection refused\") C:\\path\ttab\x01"
+        "\xff";
+    mha::log::get("manager")->warn("{}", message);
+    mha::log::get("manager")->info("second line");
+    std::ifstream in(file);
+    std::string line;
+    REQUIRE(std::getline(in, line));
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    CHECK(j["level"] == "warning");
+    CHECK(j["component"] == "manager");
+    CHECK(j["message"].get<std::string>().rfind(
+              "Can't connect to server on '127.0.0.1' (111 \"Connection refused\") C:\\path\ttab\x01",
+              0) == 0);
+    REQUIRE(std::getline(in, line));
+    CHECK(nlohmann::json::parse(line)["message"] == "second line");
     mha::log::init(mha::log::Options{});
     std::filesystem::remove_all(dir);
 }
