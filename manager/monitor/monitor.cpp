@@ -59,7 +59,8 @@ Monitor::Monitor(const config::AppConfig& config, std::size_t master,
       master_(config.servers.at(master)),
       options_(options),
       status_path_(std::move(status_path)),
-      stop_(stop) {}
+      stop_(stop),
+      guard_(config, master_) {}
 
 void Monitor::set_status(MonitorStatus status) {
     if (status == status_ && written_detection_ == detection_) {
@@ -278,6 +279,7 @@ int Monitor::run() {
             failed = 0;
             detection_.clear();
             set_status(MonitorStatus::PingOk);
+            guard_.check();
             continue;
         }
         if (lost_lock_) {

@@ -9,6 +9,7 @@
 #include "common/mysql/session.hpp"
 #include "manager/monitor/detection.hpp"
 #include "manager/monitor/manager_options.hpp"
+#include "manager/monitor/replica_guard.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager {
@@ -54,6 +55,7 @@ private:
     Decision decision_;
     std::string detection_;  ///< the last investigation's reason, for the status file
     std::string written_detection_;  ///< what the status file says now
+    ReplicaGuard guard_;  ///< read_only and replication of the other servers (issue 30)
 };
 
 }  // namespace mha::manager
