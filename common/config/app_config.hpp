@@ -97,6 +97,8 @@ struct ServerConfig {
     /// lines) may stay silent before the manager gives up on it; there is no limit on the
     /// total time (a replica 1 GB behind takes minutes to level).
     int agent_silence_timeout = 120;
+    /// mha-manager (not masterha_manager) goes on watching after a failover (issue 30).
+    bool continuous = false;
     /// GTID clusters: errant transactions (on a replica, never on the master) found by
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).

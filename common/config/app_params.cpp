@@ -185,6 +185,7 @@ const std::vector<Param>& params() {
         {"hook_passwords", false, set_hook_passwords},
         {"check_errant_gtid", false, flag(&S::check_errant_gtid)},
         {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
+        {"continuous", false, flag(&S::continuous)},
     };
     return kParams;
 }

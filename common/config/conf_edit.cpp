@@ -156,12 +156,12 @@ Result<std::string> add_conf_block(std::string_view text, const std::string& pat
     return out + added;
 }
 
-Result<std::string> delete_conf_block(std::string_view text, const std::string& path,
-                                      const std::string& block) {
-    if (auto doc = parse_ini(text, path); !doc) {
-        return tl::unexpected(doc.error());
-    }
-    const auto lines = split_lines(text);
+namespace {
+
+/// The lines of `[block]`: its header and the index of its last parameter line.
+Result<std::pair<std::size_t, std::size_t>> block_range(const std::vector<Line>& lines,
+                                                        const std::string& path,
+                                                        const std::string& block) {
     std::size_t begin = lines.size();
     for (std::size_t i = 0; i < lines.size() && begin == lines.size(); ++i) {
         if (header_name(lines[i].body) == std::optional<std::string_view>(block)) {
@@ -171,13 +171,56 @@ Result<std::string> delete_conf_block(std::string_view text, const std::string& 
     if (begin == lines.size()) {
         return make_error(ErrorCode::NotFound, "Entry " + block + " not found from " + path + " .");
     }
-    std::size_t last = begin;  // the block's last parameter line
-    std::size_t next = begin + 1;
-    for (; next < lines.size() && !header_name(lines[next].body); ++next) {
+    std::size_t last = begin;
+    for (std::size_t next = begin + 1; next < lines.size() && !header_name(lines[next].body);
+         ++next) {
         if (!is_comment_or_blank(lines[next].body)) {
             last = next;
         }
     }
+    return std::pair{begin, last};
+}
+
+}  // namespace
+
+Result<std::string> comment_conf_block(std::string_view text, const std::string& path,
+                                       const std::string& block, const std::string& note) {
+    if (auto doc = parse_ini(text, path); !doc) {
+        return tl::unexpected(doc.error());
+    }
+    if (note.find_first_of("\r\n") != std::string::npos) {
+        return make_error(ErrorCode::InvalidArgument, "a comment cannot hold a line break");
+    }
+    const auto lines = split_lines(text);
+    auto range = block_range(lines, path, block);
+    if (!range) {
+        return tl::unexpected(range.error());
+    }
+    const auto [begin, last] = *range;
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i == begin) {
+            out += "# " + note + "\n";
+        }
+        if (i >= begin && i <= last) {
+            out += '#';
+        }
+        out += lines[i].raw;
+    }
+    return out;
+}
+
+Result<std::string> delete_conf_block(std::string_view text, const std::string& path,
+                                      const std::string& block) {
+    if (auto doc = parse_ini(text, path); !doc) {
+        return tl::unexpected(doc.error());
+    }
+    const auto lines = split_lines(text);
+    auto range = block_range(lines, path, block);
+    if (!range) {
+        return tl::unexpected(range.error());
+    }
+    auto [begin, last] = *range;
     std::size_t end = last + 1;
     while (end < lines.size() && lines[end].body.empty()) {
         ++end;
@@ -206,6 +249,13 @@ Result<void> add_conf_block_to_file(const std::string& path, const std::string& 
 Result<void> delete_conf_block_from_file(const std::string& path, const std::string& block) {
     return edit_file(path,
                      [&](const std::string& text) { return delete_conf_block(text, path, block); });
+}
+
+Result<void> comment_conf_block_in_file(const std::string& path, const std::string& block,
+                                        const std::string& note) {
+    return edit_file(path, [&](const std::string& text) {
+        return comment_conf_block(text, path, block, note);
+    });
 }
 
 }  // namespace mha::config

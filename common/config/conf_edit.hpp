@@ -34,11 +34,21 @@ Result<std::string> add_conf_block(std::string_view text, const std::string& pat
 Result<std::string> delete_conf_block(std::string_view text, const std::string& path,
                                       const std::string& block);
 
+/// Returns `text` with `[block]` commented out instead of deleted (issue 30: the continuous
+/// manager's config keeps what it took out): its header and lines up to its last parameter get
+/// a leading "#", after a line "# <note>". NotFound as delete_conf_block.
+Result<std::string> comment_conf_block(std::string_view text, const std::string& path,
+                                       const std::string& block, const std::string& note);
+
 /// add_conf_block on a file, replaced atomically (same directory, same mode).
 Result<void> add_conf_block_to_file(const std::string& path, const std::string& block,
                                     const std::string& hostname, const ConfParams& params);
 
 /// delete_conf_block on a file, replaced atomically.
 Result<void> delete_conf_block_from_file(const std::string& path, const std::string& block);
+
+/// comment_conf_block on a file, replaced atomically.
+Result<void> comment_conf_block_in_file(const std::string& path, const std::string& block,
+                                        const std::string& note);
 
 }  // namespace mha::config

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
     // Installed as masterha_master_monitor too (a link to this binary): monitor only.
     const std::string self = argv[0];
     o.monitor_only = self.substr(self.find_last_of('/') + 1) == "masterha_master_monitor";
+    o.mha_name = self.substr(self.find_last_of('/') + 1) == "masterha_manager";
     CLI::App app{o.monitor_only ? "masterha_master_monitor: monitors the master, exits 20 when "
                                   "it is dead (no failover)"
                                 : "mha-manager: monitors the master and fails over "
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
     app.add_flag("--ignore_last_failover", o.ignore_last_failover);
     app.add_option("--last_failover_minute", o.last_failover_minute)->capture_default_str();
     app.add_flag("--remove_dead_master_conf", o.remove_dead_master_conf);
+    app.add_flag("--continuous", o.continuous,
+                 "after a failover, go on watching the new master (also continuous=1 in the "
+                 "config; masterha_manager keeps MHA's exit)");
     app.add_flag("--skip_save_master_binlog", o.skip_save_master_binlog);
     app.add_flag("--skip_change_master", o.skip_change_master);
     app.add_flag("--skip_disable_read_only", o.skip_disable_read_only);

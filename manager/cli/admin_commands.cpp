@@ -68,7 +68,9 @@ int run_status(const StatusFlags& flags) {
     std::cout << app << " (pid:" << record->pid << ") is running(" << code << ":"
               << status_name(status) << "), master:" << record->master << '\n';
     if (!record->detection.empty()) {
-        std::cout << "Detection: " << record->detection << '\n';
+        const bool pinging =
+            status == MonitorStatus::PingFailing || status == MonitorStatus::PingFailed;
+        std::cout << (pinging ? "Detection: " : "Reason: ") << record->detection << '\n';
     }
     report_unfenced(*config);
     report_journal(*config);

@@ -14,6 +14,9 @@ struct FailoverOptions {
     bool ignore_last_failover = false;
     int last_failover_minute = 480;
     bool remove_dead_master_conf = false;
+    /// The continuous manager (issue 30): the dead master's block is commented out (kept,
+    /// never lost) whatever the outcome, so the next round watches the cluster without it.
+    bool comment_dead_master_conf = false;
     bool skip_save_master_binlog = false;
     bool skip_change_master = false;
     bool skip_disable_read_only = false;

@@ -177,7 +177,7 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
                                       std::chrono::system_clock::now());
     if (!guard) {
         log->error("{}", guard.error().message);
-        return FailoverResult{kFailoverError, "", std::nullopt};
+        return FailoverResult{kFailoverError, "", std::nullopt, guard.error().message};
     }
     Phase phase = Phase::CheckConfig;
     std::string error;
@@ -218,6 +218,7 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     }
     FailoverResult result;
     result.exit_code = code;
+    result.error = error;
     if (ctx.servers.size() == config.servers.size()) {
         result.report = build_report(ctx, code, error);
         log->info("{}", result.report);

@@ -13,6 +13,7 @@ struct FailoverResult {
     int exit_code = 1;  ///< MHA's: 0 done, 10 done but some replicas failed, 1 error
     std::string report;  ///< the "----- Failover Report -----" text
     std::optional<std::string> new_master;  ///< hostname
+    std::string error;  ///< why it failed (exit 1), as logged
 };
 
 /// MHA's failover (MasterFailover.pm) as a state machine: logs each phase as MHA does,

@@ -36,7 +36,19 @@ PhaseResult phase_cleanup(FailoverContext& ctx) {
             }
         }
     }
-    if (ctx.options.remove_dead_master_conf && all_ok) {
+    if (ctx.options.comment_dead_master_conf) {
+        const auto note = "mha-manager: the dead master [" + ctx.cfg(ctx.dead).block +
+                          "] was failed over to " + ctx.cfg(nm).hostname + " at " + ctx.timestamp;
+        auto commented = config::comment_conf_block_in_file(ctx.config.conf_path,
+                                                            ctx.cfg(ctx.dead).block, note);
+        if (commented) {
+            log->info("Commented [{}] (the dead master) out in {}.", ctx.cfg(ctx.dead).block,
+                      ctx.config.conf_path);
+        } else {
+            log->warn("Commenting the dead master's block out failed: {}",
+                      commented.error().message);
+        }
+    } else if (ctx.options.remove_dead_master_conf && all_ok) {
         auto removed = config::delete_conf_block_from_file(ctx.config.conf_path, ctx.cfg(ctx.dead).block);
         if (removed) {
             log->info("Removed [{}] (the dead master) from {}.", ctx.cfg(ctx.dead).block,

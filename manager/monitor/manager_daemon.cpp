@@ -87,8 +87,9 @@ int fail(const ManagerOptions& options, int code) {
 }
 
 /// MHA's masterha_manager after MASTER_DEAD: the failover, then exit with its code.
-int fail_over(const config::AppConfig& config, std::size_t master, const ManagerOptions& options,
-              const Decision& decision, const std::string& status_path) {
+FailoverResult fail_over(const config::AppConfig& config, std::size_t master,
+                         const ManagerOptions& options, bool continuous, const Decision& decision,
+                         const std::string& status_path) {
     auto log = log::get("manager");
     const auto& dead = config.servers[master];
     (void)write_status(status_path,
@@ -99,6 +100,7 @@ int fail_over(const config::AppConfig& config, std::size_t master, const Manager
     f.ignore_last_failover = options.ignore_last_failover;
     f.last_failover_minute = options.last_failover_minute;
     f.remove_dead_master_conf = options.remove_dead_master_conf;
+    f.comment_dead_master_conf = continuous;
     f.skip_save_master_binlog = options.skip_save_master_binlog;
     f.skip_change_master = options.skip_change_master;
     f.skip_disable_read_only = options.skip_disable_read_only;
@@ -108,13 +110,44 @@ int fail_over(const config::AppConfig& config, std::size_t master, const Manager
     AgentFailoverOps agents;
     auto result = run_failover(config, f, agents);
     if (result.exit_code == kFailoverError) {
-        (void)write_status(status_path,
-                           StatusRecord{getpid(), MonitorStatus::FailoverError, dead.hostname});
-    } else {
+        (void)write_status(status_path, StatusRecord{getpid(), MonitorStatus::FailoverError,
+                                                     dead.hostname, result.error});
+    } else if (!continuous) {
         std::remove(status_path.c_str());
     }
-    return result.exit_code;
+    return result;
 }
+
+Result<config::AppConfig> load_config(const ManagerOptions& options) {
+    config::LoadOptions load;
+    load.conf_path = options.conf;
+    load.global_conf_path = options.global_conf;
+    auto config = config::load_app_config(load);
+    if (config && !options.manager_workdir.empty()) {
+        for (auto& s : config->servers) {
+            s.manager_workdir = options.manager_workdir;
+        }
+    }
+    return config;
+}
+
+/// The continuous manager after a failover that could not be done (or was refused inside
+/// last_failover_minute): nothing is watched until an operator acts; the status says why.
+int wait_for_operator(int code) {
+    log::get("manager")->error(
+        "Continuous mode: the failover did not complete; nothing is watched until an operator "
+        "acts (masterha_check_status shows why). Stop this manager with masterha_stop.");
+    while (!g_stop) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return code;
+}
+
+constexpr int kContinue = -1;  // watch_once: the continuous manager goes on
+constexpr int kRecheckSeconds = 10;  // continuous: start-up checks that failed, again
+
+int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
+               const std::string& status_path);
 
 }  // namespace
 
@@ -123,20 +156,14 @@ int run_manager(const ManagerOptions& options) {
     // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
     setenv("MHA_CONF", options.conf.c_str(), 1);
     setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
-    config::LoadOptions load;
-    load.conf_path = options.conf;
-    load.global_conf_path = options.global_conf;
-    auto config = config::load_app_config(load);
+    auto config = load_config(options);
     if (!config) {
         log::get("manager")->error("{}", config.error().message);
         return 1;
     }
     auto& first = config->servers.front();
-    if (!options.manager_workdir.empty()) {
-        for (auto& s : config->servers) {
-            s.manager_workdir = options.manager_workdir;
-        }
-    }
+    const bool continuous =
+        !options.monitor_only && (options.continuous || (!options.mha_name && first.continuous));
     log::Options log_options;
     log_options.file = !options.manager_log.empty() ? options.manager_log
                                                     : first.manager_log.value_or("");
@@ -161,6 +188,38 @@ int run_manager(const ManagerOptions& options) {
                   "working directory. Check for details, and consider setting --workdir "
                   "separately.", status_path);
     }
+    if (continuous) {
+        log->info("Continuous mode: after a failover this manager goes on watching the new "
+                  "master (the dead master's block is commented out in {}).", options.conf);
+    }
+    for (int round = 1;; ++round) {
+        if (round > 1) {
+            auto reloaded = load_config(options);
+            if (!reloaded) {
+                log->error("Continuous mode: reloading {} failed: {}", options.conf,
+                           reloaded.error().message);
+                (void)write_status(status_path,
+                                   StatusRecord{getpid(), MonitorStatus::ConfigError, "",
+                                                reloaded.error().message});
+                return wait_for_operator(1);
+            }
+            *config = std::move(*reloaded);
+            log->info("Continuous mode: watching {} again with the new topology.",
+                      config->app_name);
+        }
+        const int code = watch_once(*config, options, continuous, status_path);
+        if (code != kContinue) {
+            return code;
+        }
+    }
+}
+
+namespace {
+
+int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
+               const std::string& status_path) {
+    auto* config = &cfg;
+    auto log = log::get("manager");
     StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
     (void)write_status(status_path, record);
     // A failover cut off mid-way (the manager was killed) left the cluster half-changed: watch
@@ -178,6 +237,19 @@ int run_manager(const ManagerOptions& options) {
     }
 
     auto master = startup_checks(*config, options, *log);
+    if (!master && continuous) {
+        // A manager that stays: the cluster may be repaired (a replica added back) without
+        // restarting it.
+        record.status = MonitorStatus::ConfigError;
+        record.detection = "the start-up checks failed (see the log); checking again every " +
+                           std::to_string(kRecheckSeconds) + " s";
+        (void)write_status(status_path, record);
+        log->warn("Continuous mode: checking the cluster again in {} s.", kRecheckSeconds);
+        for (int i = 0; i < kRecheckSeconds * 10 && !g_stop; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return g_stop ? 1 : kContinue;
+    }
     if (!master) {
         record.status = MonitorStatus::ConfigError;
         (void)write_status(status_path, record);
@@ -211,7 +283,18 @@ int run_manager(const ManagerOptions& options) {
                     dead.ip.c_str(), dead.port);
         return code;
     }
-    return fail_over(*config, master->index, options, decision, status_path);
+    auto result = fail_over(*config, master->index, options, continuous, decision, status_path);
+    if (!continuous || g_stop) {
+        return result.exit_code;
+    }
+    if (result.exit_code == kFailoverError) {
+        return wait_for_operator(result.exit_code);
+    }
+    log->info("Continuous mode: the failover ended (exit {}); the new master is {}.",
+              result.exit_code, result.new_master.value_or("?"));
+    return kContinue;
 }
+
+}  // namespace
 
 }  // namespace mha::manager

@@ -24,6 +24,10 @@ struct ManagerOptions {
     /// masterha_master_monitor (--monitor_only): when the master is dead, print it and exit 20
     /// (MHA's MASTER_DEAD_RC) instead of failing over.
     bool monitor_only = false;
+    /// mha-manager --continuous or `continuous=1` (issue 30; never masterha_manager): after a
+    /// failover, watch the new master in the same process.
+    bool continuous = false;
+    bool mha_name = false;  ///< run as masterha_manager: MHA's one-shot exit, whatever the config
 };
 
 }  // namespace mha::manager

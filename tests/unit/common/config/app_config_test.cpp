@@ -136,7 +136,7 @@ TEST_CASE("AppConfig: the parameter list is MHA 0.58's 42 plus the agent keys", 
                                                "use_gtid_auto_pos"};
     REQUIRE(mha.size() == 42);
     const auto& names = app_param_names();
-    REQUIRE(names.size() == 51);
+    REQUIRE(names.size() == 52);
     CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 42) == mha);
     CHECK(std::vector<std::string_view>(names.begin() + 42, names.end()) ==
           std::vector<std::string_view>{"agent_host", "agent_port", "agent_ca", "agent_cert",

@@ -133,3 +133,16 @@ TEST_CASE("ConfEdit: files are edited in place with their mode", "[config]") {
     std::remove(path.c_str());
     CHECK(delete_conf_block_from_file(path, "server4").error().code == mha::ErrorCode::NotFound);
 }
+
+TEST_CASE("ConfEdit: commenting a block out keeps it, and the file still loads without it",
+          "[config]") {
+    auto out = comment_conf_block(kConf, "app1.cnf", "server1", "failed over at T");
+    REQUIRE(out);
+    CHECK(*out ==
+          "# app1 (hand-written)\r\n[server default]\nuser=manager   \n\n# the old master\n"
+          "# failed over at T\n#[server1]\n#hostname=10.0.0.1\n#; keep me\n#port=3306\n\n"
+          "# the replica in dc2\n[server2]\nhostname=10.0.0.2\n\n[server3]\nhostname=10.0.0.3\n");
+    CHECK(delete_conf_block(*out, "f", "server1").error().code == mha::ErrorCode::NotFound);
+    CHECK_FALSE(comment_conf_block(kConf, "f", "server9", "x"));
+    CHECK_FALSE(comment_conf_block(kConf, "f", "server1", "two\nlines"));
+}

@@ -1,0 +1,87 @@
+# Scenario (issue 30, continuous mode): `continuous=1` in the app config. Under the app load the
+# master's mysqld is killed: the manager fails over to host2 and, in the same process, watches
+# host2 (PING_OK, master host2) with host1's block commented out of the config.
+#   WINDOW=0 (--last_failover_minute=0, 4 nodes): host2's mysqld is killed too: a second
+#            failover, to host3, by the same process, which then watches host3 (host4 its
+#            replica); verify finds nothing lost across both; both dead masters' blocks are
+#            commented out, never lost.
+#   WINDOW=default (480 min): the second crash is refused: the log says "Last failover was done
+#            at", the manager stays up, and masterha_check_status says FAILOVER_ERROR and why.
+set -euo pipefail
+source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
+
+base=${SANDBOX_BASE:-127.0.96.71}
+window=${WINDOW:-0}
+sandbox_addresses "$base"
+
+nodes=3
+[ "$window" = 0 ] && nodes=4
+sandbox_start D --nodes "$nodes" --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+source "$D/env"
+CONF=$D/app.cnf
+LOG=$D/manager/manager.log
+mkdir -p "$D/manager"
+sed -i 's/^\[server default\]$/[server default]\ncontinuous=1/' "$CONF"
+status_out() { "$MHA_BIN/masterha_check_status" --conf="$CONF" 2>&1 || true; }
+wait_ping_ok() {  # master address
+    local _
+    for _ in $(seq 1 300); do
+        status_out | grep -q "PING_OK), master:$1" && return 0
+        kill -0 "$manager" 2>/dev/null || { cat "$LOG"; sandbox_fail "the manager exited"; }
+        sleep 0.1
+    done
+    status_out; cat "$LOG"; sandbox_fail "the manager does not watch $1"
+}
+
+step "manager starts (continuous=1); load starts"
+flags=()
+[ "$window" = 0 ] && flags=(--last_failover_minute=0)
+"$MHA_BIN/mha-manager" --conf="$CONF" "${flags[@]}" >"$D/manager.out" 2>&1 &
+manager=$!
+sandbox_bg "$manager"
+wait_ping_ok "$(addr 1)"
+"$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 12 --acked "$D/acked" >"$D/load.out" 2>&1 &
+load=$!
+sandbox_bg "$load"
+sleep 2
+
+step "host1's mysqld dies: failover to host2, and the same process watches host2"
+sandbox_cmd kill-mysqld --dir "$D" 1
+wait_ping_ok "$(addr 2)"
+grep -q "Master failover to $(addr 2).* completed successfully" "$LOG" || { cat "$LOG"; sandbox_fail "first failover"; }
+grep -q "^#\[server1\]$" "$CONF" || { cat "$CONF"; sandbox_fail "host1's block is not commented out"; }
+grep -q "^# mha-manager: the dead master \[server1\] was failed over to $(addr 2) at " "$CONF" \
+    || { cat "$CONF"; sandbox_fail "no note above host1's block"; }
+grep -q "^#hostname=$(addr 1)$" "$CONF" || { cat "$CONF"; sandbox_fail "host1's block is lost"; }
+status_out | grep -q "^Last failover: started .*, ended (Done)" || { status_out; sandbox_fail "status lacks the last failover"; }
+sleep 2
+
+step "host2's mysqld dies too"
+sandbox_cmd kill-mysqld --dir "$D" 2
+if [ "$window" = 0 ]; then
+    wait_ping_ok "$(addr 3)"
+    [ "$(grep -c "Master failover to .* completed successfully" "$LOG")" = 2 ] || { cat "$LOG"; sandbox_fail "not two failovers"; }
+    grep -q "^#\[server2\]$" "$CONF" || { cat "$CONF"; sandbox_fail "host2's block is not commented out"; }
+    grep -q "^#\[server1\]$" "$CONF" || { cat "$CONF"; sandbox_fail "host1's block was lost"; }
+    [ "$(grep -c "Starting failover" "$LOG")" = 2 ] || sandbox_fail "expected two failovers in one log"
+    step "load ends; verify finds nothing lost across both failovers"
+    wait "$load" || true
+    tail -2 "$D/load.out"
+    "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify"; }
+else
+    for _ in $(seq 1 200); do
+        status_out | grep -q "FAILOVER_ERROR" && break
+        sleep 0.1
+    done
+    status_out | grep -q "FAILOVER_ERROR" || { status_out; cat "$LOG"; sandbox_fail "status is not FAILOVER_ERROR"; }
+    status_out | grep -q "^Reason: Last failover was done at " || { status_out; sandbox_fail "status does not say why"; }
+    grep -q "Last failover was done at .* Current time is too early to do failover again" "$LOG" \
+        || { cat "$LOG"; sandbox_fail "the log does not say why"; }
+    grep -q "nothing is watched until an operator acts" "$LOG" || { cat "$LOG"; sandbox_fail "no operator line"; }
+    kill -0 "$manager" || sandbox_fail "the manager exited"
+    [ "$(grep -c "Master failover to .* completed successfully" "$LOG")" = 1 ] || sandbox_fail "a second failover ran"
+    status_out
+fi
+kill -TERM "$manager"
+wait "$manager" || true
+echo PASS
