@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -43,6 +44,22 @@ void report_journal(const config::AppConfig& config) {
             std::cout << "  " << e.time << " " << e.phase << ": " << e.detail << '\n';
         }
     }
+    // The old master of a finished failover waits for `mhactl rejoin` (issue 30).
+    const auto at = last.detail.find("dead_master=");
+    if (last.phase != "Done" || at == std::string::npos) {
+        return;
+    }
+    auto dead = last.detail.substr(at + 12);
+    dead = dead.substr(0, dead.find_first_of("( "));
+    std::ifstream rejoined(config.workdir_file("old_master_rejoined"));
+    std::string host;
+    std::getline(rejoined, host, '\t');
+    if (host == dead) {
+        return;
+    }
+    std::cout << "Rejoin pending: the old master " << dead
+              << " is not a replica yet (mhactl rejoin --conf=" << config.conf_path
+              << " --host=" << dead << ")\n";
 }
 
 int run_status(const StatusFlags& flags) {

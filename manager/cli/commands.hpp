@@ -95,6 +95,24 @@ int run_unfence(const UnfenceFlags& flags);
 /// fence file). Either clears a failover's "old master NOT fenced" record of that host.
 int run_fence(const UnfenceFlags& flags);
 
+struct RejoinFlags {
+    CommonFlags common;
+    std::string host;  ///< the old master: a block of the config, else reached with its defaults
+    int port = 0;      ///< 0: its block's, else the config's default
+    int timeout = 60;  ///< seconds to catch up
+};
+/// mhactl rejoin (issue 30): the fenced old master becomes a replica of the current master
+/// only when it holds nothing the master lacks (GTIDs compared); else it is refused, the
+/// extra transactions named, and it stays fenced. On success it replicates, catches up, stays
+/// read_only, and its fence file is removed. 0 rejoined, 1 refused or error.
+int run_rejoin(const RejoinFlags& flags);
+
+/// The server `host` names: a block of the config, else the old master a failover left
+/// unfenced, else (continuous mode commented its block out) `host` reached with the config's
+/// defaults and `port` (0: the default port). nullopt when the config has no server at all.
+std::optional<config::ServerConfig> server_for_host(const config::AppConfig& config,
+                                                    const std::string& host, int port);
+
 /// For mhactl status: a failover's "old master NOT fenced" warning, until that host is fenced,
 /// unfenced on purpose, or answers with read_only=1 (then the record is removed).
 void report_unfenced(const config::AppConfig& config);

@@ -46,6 +46,29 @@ std::optional<config::ServerConfig> server_for(const config::AppConfig& config,
     return s;
 }
 
+}  // namespace
+
+std::optional<config::ServerConfig> server_for_host(const config::AppConfig& config,
+                                                    const std::string& host, int port) {
+    if (auto s = server_for(config, host)) {
+        return s;
+    }
+    if (config.servers.empty()) {
+        return std::nullopt;
+    }
+    config::ServerConfig s = config.servers.front();  // [server default]'s values
+    s.block = "old master";
+    s.hostname = host;
+    s.ip = host;
+    s.agent_host = host;
+    if (port > 0) {
+        s.port = port;
+    }
+    return s;
+}
+
+namespace {
+
 /// The record names `server`: it is fenced (or unfenced on purpose) now.
 void clear_record_of(const config::AppConfig& config, const config::ServerConfig& server) {
     auto record = read_unfenced(unfenced_path(config));

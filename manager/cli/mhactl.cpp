@@ -132,6 +132,17 @@ int mhactl_main(int argc, char** argv) {
     unfence_cmd->add_option("--host", unfence.host, "hostname, ip or block of the server")
         ->required();
 
+    RejoinFlags rejoin;
+    auto* rejoin_cmd = app.add_subcommand(
+        "rejoin", "make the fenced old master a replica of the current master, if it holds "
+                  "nothing the master lacks");
+    add_common(rejoin_cmd, rejoin.common);
+    rejoin_cmd->add_option("--host", rejoin.host, "the old master: hostname, ip or block")
+        ->required();
+    rejoin_cmd->add_option("--port", rejoin.port, "its port when its block is gone (default: the "
+                                                  "config's)");
+    rejoin_cmd->add_option("--timeout", rejoin.timeout, "seconds to catch up")
+        ->capture_default_str();
     UnfenceFlags fence;
     auto* fence_cmd = app.add_subcommand("fence", "fence a host through its agent");
     add_common(fence_cmd, fence.common);
@@ -157,6 +168,7 @@ int mhactl_main(int argc, char** argv) {
     if (*switch_cmd) return run_switch(sw);
     if (*unfence_cmd) return run_unfence(unfence);
     if (*fence_cmd) return run_fence(fence);
+    if (*rejoin_cmd) return run_rejoin(rejoin);
     if (*secondary_cmd) return run_secondary_check(secondary);
     return 1;
 }

@@ -6,6 +6,7 @@
 #include "common/log/log.hpp"
 #include "common/mysql/dialect.hpp"
 #include "common/mysql/replica_status.hpp"
+#include "manager/agents/failover_ops.hpp"
 #include "manager/topology/connect_options.hpp"
 
 namespace mha::manager {
@@ -26,7 +27,8 @@ std::string threads(const mysql::ReplicaStatus& s) {
 }
 
 Result<void> enforce_read_only(mysql::Session& session, const mysql::Dialect& dialect,
-                               const std::string& host) {
+                               const config::ServerConfig& server) {
+    const auto& host = server.hostname;
     const bool super = dialect.has_super_read_only();
     auto rs = session.query(super ? "SELECT @@GLOBAL.read_only, @@GLOBAL.super_read_only"
                                   : "SELECT @@GLOBAL.read_only");
@@ -43,8 +45,16 @@ Result<void> enforce_read_only(mysql::Session& session, const mysql::Dialect& di
     auto set = session.execute(super ? "SET GLOBAL super_read_only=1" : "SET GLOBAL read_only=1");
     auto log = log::get("manager");
     if (!set) {
-        log->error("{} is writable (read_only={}) and setting read_only=1 failed: {}", host,
-                   read_only ? 1 : 0, set.error().message);
+        // A second writable server: fenced through its agent (read_only, else SIGKILL).
+        log->error("{} is writable (read_only={}) and setting read_only=1 failed: {}. Fencing "
+                   "it through its agent.", host, read_only ? 1 : 0, set.error().message);
+        AgentFailoverOps agents;
+        auto fenced = agents.fence(server);
+        if (fenced) {
+            log->warn("Fenced {} through its agent: {}", host, *fenced);
+        } else {
+            log->error("Fencing {} through its agent failed: {}", host, fenced.error().message);
+        }
         return {};
     }
     log->warn("{} was writable (read_only={}{}) though it is not the master: set {}=1 again.",
@@ -93,7 +103,7 @@ void ReplicaGuard::check_one(Watched& w) {
         return;
     }
     const mysql::Dialect dialect(*version);
-    if (auto r = enforce_read_only(*w.session, dialect, host); !r) {
+    if (auto r = enforce_read_only(*w.session, dialect, *w.server); !r) {
         lost(r.error().message);
         return;
     }

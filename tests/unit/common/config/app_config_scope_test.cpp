@@ -117,6 +117,7 @@ std::vector<Key> keys() {
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
         {"agent_silence_timeout", false, "7", "7", "120", "120",
          field(&S::agent_silence_timeout)},
+        {"continuous", false, "1", "1", "0", "0", field(&S::continuous)},
     };
 }
 

@@ -141,7 +141,8 @@ TEST_CASE("AppConfig: the parameter list is MHA 0.58's 42 plus the agent keys", 
     CHECK(std::vector<std::string_view>(names.begin() + 42, names.end()) ==
           std::vector<std::string_view>{"agent_host", "agent_port", "agent_ca", "agent_cert",
                                         "agent_key", "hook_timeout", "hook_passwords",
-                                        "check_errant_gtid", "agent_silence_timeout"});
+                                        "check_errant_gtid", "agent_silence_timeout",
+                                        "continuous"});
 }
 
 TEST_CASE("AppConfig: every parameter parses", "[config]") {
