@@ -99,6 +99,8 @@ struct ServerConfig {
     int agent_silence_timeout = 120;
     /// mha-manager (not masterha_manager) goes on watching after a failover (issue 30).
     bool continuous = false;
+    /// With continuous: rejoin the old master after a failover once it answers fenced.
+    bool auto_rejoin = false;
     /// GTID clusters: errant transactions (on a replica, never on the master) found by
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).

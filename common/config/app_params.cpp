@@ -186,6 +186,7 @@ const std::vector<Param>& params() {
         {"check_errant_gtid", false, flag(&S::check_errant_gtid)},
         {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
         {"continuous", false, flag(&S::continuous)},
+        {"auto_rejoin", false, flag(&S::auto_rejoin)},
     };
     return kParams;
 }

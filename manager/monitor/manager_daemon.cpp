@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "common/log/log.hpp"
@@ -20,6 +21,7 @@
 #include "manager/monitor/dead_at_start.hpp"
 #include "manager/monitor/monitor.hpp"
 #include "manager/monitor/single_manager.hpp"
+#include "manager/rejoin/auto_rejoin.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager {
@@ -147,7 +149,7 @@ constexpr int kContinue = -1;  // watch_once: the continuous manager goes on
 constexpr int kRecheckSeconds = 10;  // continuous: start-up checks that failed, again
 
 int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
-               const std::string& status_path);
+               const std::string& status_path, std::optional<config::ServerConfig>& pending);
 
 }  // namespace
 
@@ -192,6 +194,7 @@ int run_manager(const ManagerOptions& options) {
         log->info("Continuous mode: after a failover this manager goes on watching the new "
                   "master (the dead master's block is commented out in {}).", options.conf);
     }
+    std::optional<config::ServerConfig> rejoin_pending;  // auto_rejoin: the last old master
     for (int round = 1;; ++round) {
         if (round > 1) {
             auto reloaded = load_config(options);
@@ -207,7 +210,7 @@ int run_manager(const ManagerOptions& options) {
             log->info("Continuous mode: watching {} again with the new topology.",
                       config->app_name);
         }
-        const int code = watch_once(*config, options, continuous, status_path);
+        const int code = watch_once(*config, options, continuous, status_path, rejoin_pending);
         if (code != kContinue) {
             return code;
         }
@@ -217,7 +220,7 @@ int run_manager(const ManagerOptions& options) {
 namespace {
 
 int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
-               const std::string& status_path) {
+               const std::string& status_path, std::optional<config::ServerConfig>& pending) {
     auto* config = &cfg;
     auto log = log::get("manager");
     StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
@@ -270,6 +273,16 @@ int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool conti
         }
     } else {
         Monitor monitor(*config, master->index, options, status_path, g_stop);
+        std::optional<AutoRejoin> rejoin;
+        if (pending && config->servers.front().auto_rejoin) {
+            rejoin.emplace(*config, *pending);
+            monitor.set_after_ping([&rejoin, &pending] {
+                rejoin->tick();
+                if (rejoin->done()) {
+                    pending.reset();
+                }
+            });
+        }
         code = monitor.run();
         decision = monitor.decision();
     }
@@ -292,6 +305,11 @@ int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool conti
     }
     log->info("Continuous mode: the failover ended (exit {}); the new master is {}.",
               result.exit_code, result.new_master.value_or("?"));
+    pending = config->servers[master->index];
+    if (config->servers.front().auto_rejoin) {
+        log->info("auto_rejoin: {} will be rejoined as a replica once it answers fenced.",
+                  pending->hostname);
+    }
     return kContinue;
 }
 

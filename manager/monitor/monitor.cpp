@@ -280,6 +280,9 @@ int Monitor::run() {
             detection_.clear();
             set_status(MonitorStatus::PingOk);
             guard_.check();
+            if (after_ping_) {
+                after_ping_();
+            }
             continue;
         }
         if (lost_lock_) {

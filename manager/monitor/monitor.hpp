@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ public:
     /// after a reconnect),
     /// 20 (MHA's MASTER_DEAD_RC) when the master is dead (then see decision()).
     int run();
+
+    /// Runs after every good ping (the continuous manager's auto_rejoin).
+    void set_after_ping(std::function<void()> f) { after_ping_ = std::move(f); }
 
     /// Why the master was declared dead (valid after run() returned 20).
     [[nodiscard]] const Decision& decision() const { return decision_; }
@@ -55,7 +59,8 @@ private:
     Decision decision_;
     std::string detection_;  ///< the last investigation's reason, for the status file
     std::string written_detection_;  ///< what the status file says now
-    ReplicaGuard guard_;  ///< read_only and replication of the other servers (issue 30)
+    ReplicaGuard guard_;
+    std::function<void()> after_ping_;  ///< read_only and replication of the other servers (issue 30)
 };
 
 }  // namespace mha::manager

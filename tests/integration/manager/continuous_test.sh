@@ -5,6 +5,8 @@
 #            failover, to host3, by the same process, which then watches host3 (host4 its
 #            replica); verify finds nothing lost across both; both dead masters' blocks are
 #            commented out, never lost.
+#   AUTO_REJOIN=1 (auto_rejoin=1 too): host1 restarted fenced is rejoined by the manager as a
+#            replica of host2 (the log says so) and holds every acknowledged row (verify).
 #   WINDOW=default (480 min): the second crash is refused: the log says "Last failover was done
 #            at", the manager stays up, and masterha_check_status says FAILOVER_ERROR and why.
 set -euo pipefail
@@ -22,6 +24,7 @@ CONF=$D/app.cnf
 LOG=$D/manager/manager.log
 mkdir -p "$D/manager"
 sed -i 's/^\[server default\]$/[server default]\ncontinuous=1/' "$CONF"
+[ "${AUTO_REJOIN:-0}" = 1 ] && sed -i 's/^\[server default\]$/[server default]\nauto_rejoin=1/' "$CONF"
 status_out() { "$MHA_BIN/masterha_check_status" --conf="$CONF" 2>&1 || true; }
 wait_ping_ok() {  # master address
     local _
@@ -55,6 +58,27 @@ grep -q "^# mha-manager: the dead master \[server1\] was failed over to $(addr 2
 grep -q "^#hostname=$(addr 1)$" "$CONF" || { cat "$CONF"; sandbox_fail "host1's block is lost"; }
 status_out | grep -q "^Last failover: started .*, ended (Done)" || { status_out; sandbox_fail "status lacks the last failover"; }
 sleep 2
+
+if [ "${AUTO_REJOIN:-0}" = 1 ]; then
+    step "host1 restarts fenced: the manager rejoins it as a replica of host2"
+    sandbox_cmd start-mysqld --dir "$D" 1
+    for _ in $(seq 1 300); do
+        grep -q "auto_rejoin: $(addr 1) replicates from $(addr 2) (file/position), caught up, read_only." "$LOG" && break
+        sleep 0.1
+    done
+    grep -q "auto_rejoin: $(addr 1) replicates from $(addr 2) (file/position), caught up, read_only." "$LOG" \
+        || { cat "$LOG"; sandbox_fail "host1 was not rejoined within 30 s"; }
+    [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 1 ] || sandbox_fail "host1 is writable"
+    wait "$load" || true
+    "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1 || { cat "$D/verify.out" "$LOG"; sandbox_fail "verify"; }
+    cat "$D/verify.out"
+    grep -q "^verify: master $(addr 2), replicas .*$(addr 1)" "$D/verify.out" || sandbox_fail "host1 is not a replica of host2"
+    "$MHA_BIN/masterha_check_status" --conf="$CONF" | grep -q "^Rejoin pending" && sandbox_fail "status still says rejoin pending"
+    kill -TERM "$manager"
+    wait "$manager" || true
+    echo PASS
+    exit 0
+fi
 
 step "host2's mysqld dies too"
 sandbox_cmd kill-mysqld --dir "$D" 2

@@ -118,6 +118,7 @@ std::vector<Key> keys() {
         {"agent_silence_timeout", false, "7", "7", "120", "120",
          field(&S::agent_silence_timeout)},
         {"continuous", false, "1", "1", "0", "0", field(&S::continuous)},
+        {"auto_rejoin", false, "1", "1", "0", "0", field(&S::auto_rejoin)},
     };
 }
 

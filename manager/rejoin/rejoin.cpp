@@ -1,0 +1,288 @@
+// The fenced old master becomes a replica of the current master, only when it holds nothing
+// the master lacks (issue 30): mhactl rejoin and the continuous manager's auto_rejoin.
+#include "manager/rejoin/rejoin.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "common/mysql/dialect.hpp"
+#include "manager/agents/agent_client.hpp"
+#include "manager/checks/errant.hpp"
+#include "manager/failover/replica_sql.hpp"
+#include "manager/state/unfenced_file.hpp"
+#include "manager/topology/connect_options.hpp"
+#include "manager/topology/server_state.hpp"
+
+namespace mha::manager {
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(4);
+
+struct Side {
+    config::ServerConfig cfg;
+    std::unique_ptr<mysql::Session> session;
+    ServerState state;
+};
+
+Result<Side> open_side(const config::ServerConfig& cfg) {
+    Side side{cfg, nullptr, {}};
+    auto session = mysql::connect(admin_connect_options(cfg, kConnectTimeout, kConnectTimeout));
+    if (!session) {
+        return tl::unexpected(session.error());
+    }
+    side.session = std::move(*session);
+    side.state.hostname = cfg.hostname;
+    side.state.ip = cfg.ip;
+    side.state.port = static_cast<std::uint16_t>(cfg.port);
+    if (auto r = read_server_state(*side.session, side.state); !r) {
+        return tl::unexpected(r.error());
+    }
+    side.state.reachability = Reachability::Alive;
+    return side;
+}
+
+/// The one writable server of the config that replicates from no one, other than `old`.
+Result<Side> current_master(const config::AppConfig& config, const std::string& old) {
+    std::optional<Side> found;
+    std::string seen;
+    for (const auto& s : config.servers) {
+        if (s.hostname == old || s.ip == old) {
+            continue;
+        }
+        auto side = open_side(s);
+        if (!side) {
+            seen += " " + s.hostname + " (" + side.error().message + ")";
+            continue;
+        }
+        const bool source = !side->state.read_only && !side->state.is_replica();
+        seen += " " + s.hostname + (source ? " (writable)" : " (read_only or a replica)");
+        if (source && found) {
+            return make_error(ErrorCode::FailedPrecondition,
+                              "two writable masters: " + found->cfg.hostname + " and " +
+                                  s.hostname + "; nothing is rejoined");
+        }
+        if (source) {
+            found = std::move(*side);
+        }
+    }
+    if (!found) {
+        return make_error(ErrorCode::NotFound, "no writable master among:" + seen);
+    }
+    return std::move(*found);
+}
+
+/// How the other replicas follow the master: GTID or file/position (the old master joins the
+/// same way).
+mysql::GtidPositioning cluster_positioning(const config::AppConfig& config, const Side& master,
+                                           const std::string& old) {
+    const bool mariadb = master.state.version && master.state.version->is_mariadb();
+    for (const auto& s : config.servers) {
+        if (s.hostname == old || s.hostname == master.cfg.hostname) {
+            continue;
+        }
+        auto side = open_side(s);
+        if (!side || !side->state.replica) {
+            continue;
+        }
+        const auto& r = *side->state.replica;
+        if (mariadb && (r.using_gtid == "Slave_Pos" || r.using_gtid == "Current_Pos")) {
+            return mysql::GtidPositioning::SlavePos;
+        }
+        if (!mariadb && r.auto_position) {
+            return mysql::GtidPositioning::AutoPosition;
+        }
+        return mysql::GtidPositioning::No;
+    }
+    return mysql::GtidPositioning::No;
+}
+
+/// Nothing on `old` that `master` lacks, by GTID (MariaDB always writes GTIDs, also when the
+/// replicas follow by file/position). Returns the refusal, if any.
+std::optional<std::string> extra_on_old(const Side& master, const Side& old) {
+    const bool mariadb = master.state.version && master.state.version->is_mariadb();
+    if (!mariadb && (master.state.gtid_mode != "ON" || old.state.gtid_mode != "ON")) {
+        return "MySQL without gtid_mode=ON on both: what the old master holds cannot be compared";
+    }
+    const auto coords = mariadb ? Coordinates::MariadbGtid : Coordinates::MysqlGtid;
+    const std::vector<ServerState> servers{master.state, old.state};
+    auto check = find_errant_vs_master(coords, servers, 0, {1});
+    if (!check.found.empty()) {
+        return "it holds transactions the master " + master.cfg.hostname +
+               " lacks: " + check.found.front().gtids + " (" + check.found.front().reason + ")";
+    }
+    for (const auto& scan : check.scans) {
+        // Its own server_id's transactions all started on it: the master, which received
+        // them in order, has every one up to its higher sequence number.
+        if (scan.server_id != old.state.server_id) {
+            return "cannot tell from the positions whether it holds transactions of server " +
+                   std::to_string(scan.server_id) + " in domain " +
+                   std::to_string(scan.domain_id) + " that the master lacks";
+        }
+    }
+    if (!check.undecided.empty()) {
+        return check.undecided.front();
+    }
+    return std::nullopt;
+}
+
+/// Waits until `old` has executed everything the master had written when it started.
+Result<void> catch_up(Side& old, Side& master, int seconds) {
+    auto end = master.session->query("SHOW MASTER STATUS");
+    if (!end || end->empty()) {
+        return make_error(ErrorCode::Unavailable, "SHOW MASTER STATUS on the master failed");
+    }
+    const auto file = end->value(0, "File");
+    const auto pos = std::stoull(end->value(0, "Position", "0"));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (true) {
+        if (auto r = read_server_state(*old.session, old.state); !r) {
+            return r;
+        }
+        const auto& s = old.state.replica;
+        // "Connecting"/"Preparing" are on their way; "No" or an error is not.
+        if (!s || s->slave_io_running == "No" || s->slave_sql_running != "Yes" ||
+            s->last_io_errno != 0 || s->last_sql_errno != 0) {
+            return make_error(ErrorCode::Aborted,
+                              "replication stopped: " +
+                                  (s ? "IO " + s->slave_io_running + " " + s->last_io_error +
+                                           ", SQL " + s->slave_sql_running + " " +
+                                           s->last_sql_error
+                                     : std::string("not a replica")));
+        }
+        if (s->relay_master_log_file > file ||
+            (s->relay_master_log_file == file && s->exec_master_log_pos >= pos)) {
+            return {};
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            return make_error(ErrorCode::DeadlineExceeded,
+                              "not caught up in " + std::to_string(seconds) + " s (executed " +
+                                  s->relay_master_log_file + ":" +
+                                  std::to_string(s->exec_master_log_pos) + " of " + file + ":" +
+                                  std::to_string(pos) + ")");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+Result<void> join(const config::AppConfig& config, Side& old, Side& master,
+                  mysql::GtidPositioning positioning, int seconds) {
+    const bool mariadb = master.state.version && master.state.version->is_mariadb();
+    auto dialect = dialect_of(*old.session);
+    if (!dialect) {
+        return tl::unexpected(dialect.error());
+    }
+    if (auto r = old.session->execute(dialect->stop_replica()); !r) {
+        return r;
+    }
+    if (auto r = old.session->execute("SET GLOBAL read_only=1"); !r) {
+        return r;
+    }
+    NewSource source;
+    source.host = master.cfg.hostname;
+    source.port = master.cfg.port;
+    source.user = old.cfg.repl_user.value_or(
+        master.state.replica ? master.state.replica->master_user : std::string("repl"));
+    for (const auto& s : config.servers) {
+        // The replication account the other replicas use, when the config names none.
+        if (!old.cfg.repl_user && s.hostname != master.cfg.hostname && s.hostname != old.cfg.hostname) {
+            if (auto side = open_side(s); side && side->state.replica) {
+                source.user = side->state.replica->master_user;
+                break;
+            }
+        }
+    }
+    source.password = old.cfg.repl_password;
+    source.heartbeat_period = std::max(1, master.cfg.ping_interval);
+    if (mariadb) {
+        // It starts from what its own binlog holds: the master finds that GTID in its binlog.
+        auto pos = old.session->query("SELECT @@GLOBAL.gtid_binlog_pos AS p");
+        if (!pos || pos->empty()) {
+            return make_error(ErrorCode::Unavailable, "reading its gtid_binlog_pos failed");
+        }
+        const auto p = pos->value(0, "p");
+        if (auto r = old.session->execute("SET GLOBAL gtid_slave_pos='" +
+                                          old.session->escape(p) + "'");
+            !r) {
+            return r;
+        }
+        source.gtid = mysql::GtidPositioning::SlavePos;
+    } else {
+        source.gtid = mysql::GtidPositioning::AutoPosition;
+    }
+    if (auto r = repoint_replica(*old.session, source, std::chrono::seconds(30)); !r) {
+        return r;
+    }
+    if (auto r = catch_up(old, master, seconds); !r) {
+        return r;
+    }
+    if (mariadb && positioning == mysql::GtidPositioning::No) {
+        // The cluster follows by file/position: so does it, from where GTID brought it.
+        for (const std::string& sql : {dialect->stop_replica(),
+                                      std::string("CHANGE MASTER TO MASTER_USE_GTID=no"),
+                                      dialect->start_replica()}) {
+            if (auto r = old.session->execute(sql); !r) {
+                return r;
+            }
+        }
+        if (auto r = catch_up(old, master, seconds); !r) {
+            return r;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::string> rejoin_old_master(const config::AppConfig& config,
+                                      const config::ServerConfig& old_cfg, int timeout_seconds,
+                                      const std::function<void(const std::string&)>& say) {
+    auto refused = [&old_cfg](const std::string& why) {
+        return Error{ErrorCode::FailedPrecondition,
+                     "Rejoin of " + old_cfg.hostname + " refused: " + why};
+    };
+    auto master = current_master(config, old_cfg.hostname);
+    if (!master) {
+        return tl::unexpected(refused(master.error().message));
+    }
+    auto old = open_side(old_cfg);
+    if (!old) {
+        return make_error(ErrorCode::Unavailable, "Rejoin of " + old_cfg.hostname +
+                                                      ": it does not answer (" +
+                                                      old.error().message + ")");
+    }
+    say("Current master: " + master->cfg.hostname + "; old master: " + old_cfg.hostname +
+        " (read_only=" + (old->state.read_only ? "1" : "0") + ")");
+    if (!old->state.read_only) {
+        return tl::unexpected(refused("it is writable. Fence it first (mhactl fence)"));
+    }
+    if (auto extra = extra_on_old(*master, *old)) {
+        return tl::unexpected(refused(*extra + ". It stays fenced (read_only)"));
+    }
+    say("It holds nothing the master lacks (gtid_binlog_state compared).");
+    const auto positioning = cluster_positioning(config, *master, old_cfg.hostname);
+    if (auto r = join(config, *old, *master, positioning, timeout_seconds); !r) {
+        return make_error(ErrorCode::Aborted, "Rejoin of " + old_cfg.hostname + " failed: " +
+                                                  r.error().message +
+                                                  ". It stays read_only; look at its SHOW "
+                                                  "SLAVE STATUS");
+    }
+    AgentClient agent(old_cfg, std::chrono::seconds(5));
+    if (auto lifted = agent.unfence(); lifted) {
+        say("Fence lifted: " + *lifted);
+    } else {
+        say("Its fence file could not be removed through its agent (" + lifted.error().message +
+            "): it still starts read_only, as a replica should.");
+    }
+    (void)clear_unfenced(config.workdir_file("old_master_unfenced"));
+    // For mhactl status: the failover's old master is no longer "rejoin pending".
+    std::ofstream(config.workdir_file("old_master_rejoined"), std::ios::trunc)
+        << old_cfg.hostname << '\t' << std::time(nullptr) << '\n';
+    return old_cfg.hostname + " replicates from " + master->cfg.hostname + " (" +
+           (positioning == mysql::GtidPositioning::No ? "file/position" : "GTID") +
+           "), caught up, read_only.";
+}
+
+}  // namespace mha::manager
