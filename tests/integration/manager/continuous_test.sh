@@ -7,6 +7,8 @@
 #            commented out, never lost.
 #   AUTO_REJOIN=1 (auto_rejoin=1 too): host1 restarted fenced is rejoined by the manager as a
 #            replica of host2 (the log says so) and holds every acknowledged row (verify).
+#   MHA_NAME=1: run as masterha_manager, continuous=1 is ignored: MHA's exit after the failover
+#            (0), the config untouched.
 #   WINDOW=default (480 min): the second crash is refused: the log says "Last failover was done
 #            at", the manager stays up, and masterha_check_status says FAILOVER_ERROR and why.
 set -euo pipefail
@@ -35,6 +37,26 @@ wait_ping_ok() {  # master address
     done
     status_out; cat "$LOG"; sandbox_fail "the manager does not watch $1"
 }
+
+if [ "${MHA_NAME:-0}" = 1 ]; then
+    step "masterha_manager with continuous=1: MHA's one-shot exit"
+    cp "$CONF" "$D/app.cnf.before"
+    "$MHA_BIN/masterha_manager" --conf="$CONF" >"$D/manager.out" 2>&1 &
+    manager=$!
+    sandbox_bg "$manager"
+    wait_ping_ok "$(addr 1)"
+    sandbox_cmd kill-mysqld --dir "$D" 1
+    for _ in $(seq 1 600); do kill -0 "$manager" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$manager" 2>/dev/null && { cat "$LOG"; sandbox_fail "masterha_manager did not exit after the failover"; }
+    rc=0
+    wait "$manager" || rc=$?
+    [ "$rc" = 0 ] || { cat "$LOG"; sandbox_fail "masterha_manager exit $rc"; }
+    grep -q "Master failover to $(addr 2).* completed successfully" "$LOG" || { cat "$LOG"; sandbox_fail "no failover"; }
+    cmp -s "$CONF" "$D/app.cnf.before" || { diff "$D/app.cnf.before" "$CONF"; sandbox_fail "the config was changed"; }
+    grep -q "Continuous mode" "$LOG" && sandbox_fail "masterha_manager went continuous"
+    echo PASS
+    exit 0
+fi
 
 step "manager starts (continuous=1); load starts"
 flags=()
