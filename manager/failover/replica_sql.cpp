@@ -25,6 +25,22 @@ Result<std::unique_ptr<mysql::Session>> open_admin_session(const config::ServerC
     return mysql::connect(admin_connect_options(server, timeout, std::chrono::seconds(60)));
 }
 
+Result<std::optional<mysql::ReplicaStatus>> read_replica_status(mysql::Session& session,
+                                                                const mysql::Dialect& dialect) {
+    auto rs = session.query(dialect.show_replica_status());
+    if (!rs) {
+        return tl::unexpected(rs.error());
+    }
+    if (rs->empty()) {
+        return std::optional<mysql::ReplicaStatus>();
+    }
+    auto st = mysql::parse_replica_status(*rs);
+    if (!st) {
+        return tl::unexpected(st.error());
+    }
+    return std::optional<mysql::ReplicaStatus>(std::move(*st));
+}
+
 Result<mysql::Dialect> dialect_of(mysql::Session& session) {
     auto v = mysql::ServerVersion::parse(session.server_version());
     if (!v) {

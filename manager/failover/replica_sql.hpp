@@ -19,6 +19,11 @@ Result<std::unique_ptr<mysql::Session>> open_admin_session(
 /// The dialect of the server behind `session`.
 Result<mysql::Dialect> dialect_of(mysql::Session& session);
 
+/// SHOW SLAVE STATUS / SHOW REPLICA STATUS in the server's dialect; nullopt when it is not a
+/// replica.
+Result<std::optional<mysql::ReplicaStatus>> read_replica_status(mysql::Session& session,
+                                                                const mysql::Dialect& dialect);
+
 /// STOP SLAVE IO_THREAD, then waits (bounded) until SHOW SLAVE STATUS says it stopped.
 Result<void> stop_io_thread(mysql::Session& session, std::chrono::milliseconds timeout);
 

@@ -79,12 +79,15 @@ std::optional<StartupMaster> startup_checks(const config::AppConfig& config,
     return StartupMaster{*report.master, false};
 }
 
-int fail(const ManagerOptions& options, int code) {
-    if (options.wait_on_monitor_error > 0) {
-        for (int i = 0; i < options.wait_on_monitor_error * 10 && !g_stop; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+/// Sleeps `seconds`, or until a stop signal.
+void sleep_unless_stopped(int seconds) {
+    for (int i = 0; i < seconds * 10 && !g_stop; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+}
+
+int fail(const ManagerOptions& options, int code) {
+    sleep_unless_stopped(options.wait_on_monitor_error);
     return code;
 }
 
@@ -140,7 +143,7 @@ int wait_for_operator(int code) {
         "Continuous mode: the failover did not complete; nothing is watched until an operator "
         "acts (masterha_check_status shows why). Stop this manager with masterha_stop.");
     while (!g_stop) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        sleep_unless_stopped(1);
     }
     return code;
 }
@@ -148,8 +151,99 @@ int wait_for_operator(int code) {
 constexpr int kContinue = -1;  // watch_once: the continuous manager goes on
 constexpr int kRecheckSeconds = 10;  // continuous: start-up checks that failed, again
 
-int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
-               const std::string& status_path, std::optional<config::ServerConfig>& pending);
+/// One round of the manager: start-up checks, monitoring, the failover. kContinue when the
+/// continuous manager goes on with a new round (the config read again), else the exit code.
+int watch_once(const config::AppConfig& config, const ManagerOptions& options, bool continuous,
+               const std::string& status_path, std::optional<config::ServerConfig>& pending) {
+    auto log = log::get("manager");
+    StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
+    (void)write_status(status_path, record);
+    // A failover cut off mid-way (the manager was killed) left the cluster half-changed: watch
+    // nothing until the operator has looked at the journal and removed it.
+    const auto journal_file = config.workdir_file("failover.journal");
+    const auto markers = read_markers(config.workdir_file("failover.error"),
+                                      config.workdir_file("failover.complete"), journal_file);
+    if (auto guard = check_failover_guard(markers, "", "", journal_file, 0, true,
+                                          std::chrono::system_clock::now());
+        !guard) {
+        log->error("{} Monitoring cannot start.", guard.error().message);
+        record.status = MonitorStatus::FailoverError;
+        (void)write_status(status_path, record);
+        return fail(options, 1);
+    }
+
+    auto master = startup_checks(config, options, *log);
+    if (!master && continuous) {
+        // A manager that stays: the cluster may be repaired (a replica added back) without
+        // restarting it.
+        record.status = MonitorStatus::ConfigError;
+        record.detection = "the start-up checks failed (see the log); checking again every " +
+                           std::to_string(kRecheckSeconds) + " s";
+        (void)write_status(status_path, record);
+        log->warn("Continuous mode: checking the cluster again in {} s.", kRecheckSeconds);
+        sleep_unless_stopped(kRecheckSeconds);
+        return g_stop ? 1 : kContinue;
+    }
+    if (!master) {
+        record.status = MonitorStatus::ConfigError;
+        (void)write_status(status_path, record);
+        return fail(options, 1);
+    }
+    Decision decision;
+    int code = 20;
+    if (master->dead) {
+        // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
+        decision = confirm_dead_at_start(config, master->index);
+        if (decision.verdict != Verdict::Dead) {
+            log->error("Master {} is not alive to the manager, but not dead either: {}. "
+                       "Monitoring cannot start.", config.servers[master->index].hostname,
+                       decision.reason);
+            record.status = MonitorStatus::ConfigError;
+            (void)write_status(status_path, record);
+            return fail(options, 1);
+        }
+    } else {
+        Monitor monitor(config, master->index, options, status_path, g_stop);
+        std::optional<AutoRejoin> rejoin;
+        if (pending && config.servers.front().auto_rejoin) {
+            rejoin.emplace(config, *pending);
+            monitor.set_after_ping([&rejoin, &pending] {
+                rejoin->tick();
+                if (rejoin->done()) {
+                    pending.reset();
+                }
+            });
+        }
+        code = monitor.run();
+        decision = monitor.decision();
+    }
+    if (code != 20) {
+        return code == 0 ? 0 : fail(options, code);
+    }
+    if (options.monitor_only) {
+        // masterha_master_monitor's report; the caller decides what to do.
+        const auto& dead = config.servers[master->index];
+        std::printf("Master %s is dead!\nIP Address: %s Port: %d\n", dead.hostname.c_str(),
+                    dead.ip.c_str(), dead.port);
+        return code;
+    }
+    auto result = fail_over(config, master->index, options, continuous, decision, status_path);
+    if (!continuous || g_stop) {
+        return result.exit_code;
+    }
+    if (result.exit_code == kFailoverError) {
+        return wait_for_operator(result.exit_code);
+    }
+    log->info("Continuous mode: the failover ended (exit {}); the new master is {}.",
+              result.exit_code, result.new_master.value_or("?"));
+    pending = config.servers[master->index];
+    if (config.servers.front().auto_rejoin) {
+        log->info("auto_rejoin: {} will be rejoined as a replica once it answers fenced.",
+                  pending->hostname);
+    }
+    return kContinue;
+}
+
 
 }  // namespace
 
@@ -216,103 +310,5 @@ int run_manager(const ManagerOptions& options) {
         }
     }
 }
-
-namespace {
-
-int watch_once(config::AppConfig& cfg, const ManagerOptions& options, bool continuous,
-               const std::string& status_path, std::optional<config::ServerConfig>& pending) {
-    auto* config = &cfg;
-    auto log = log::get("manager");
-    StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
-    (void)write_status(status_path, record);
-    // A failover cut off mid-way (the manager was killed) left the cluster half-changed: watch
-    // nothing until the operator has looked at the journal and removed it.
-    const auto journal_file = config->workdir_file("failover.journal");
-    const auto markers = read_markers(config->workdir_file("failover.error"),
-                                      config->workdir_file("failover.complete"), journal_file);
-    if (auto guard = check_failover_guard(markers, "", "", journal_file, 0, true,
-                                          std::chrono::system_clock::now());
-        !guard) {
-        log->error("{} Monitoring cannot start.", guard.error().message);
-        record.status = MonitorStatus::FailoverError;
-        (void)write_status(status_path, record);
-        return fail(options, 1);
-    }
-
-    auto master = startup_checks(*config, options, *log);
-    if (!master && continuous) {
-        // A manager that stays: the cluster may be repaired (a replica added back) without
-        // restarting it.
-        record.status = MonitorStatus::ConfigError;
-        record.detection = "the start-up checks failed (see the log); checking again every " +
-                           std::to_string(kRecheckSeconds) + " s";
-        (void)write_status(status_path, record);
-        log->warn("Continuous mode: checking the cluster again in {} s.", kRecheckSeconds);
-        for (int i = 0; i < kRecheckSeconds * 10 && !g_stop; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return g_stop ? 1 : kContinue;
-    }
-    if (!master) {
-        record.status = MonitorStatus::ConfigError;
-        (void)write_status(status_path, record);
-        return fail(options, 1);
-    }
-    Decision decision;
-    int code = 20;
-    if (master->dead) {
-        // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
-        decision = confirm_dead_at_start(*config, master->index);
-        if (decision.verdict != Verdict::Dead) {
-            log->error("Master {} is not alive to the manager, but not dead either: {}. "
-                       "Monitoring cannot start.", config->servers[master->index].hostname,
-                       decision.reason);
-            record.status = MonitorStatus::ConfigError;
-            (void)write_status(status_path, record);
-            return fail(options, 1);
-        }
-    } else {
-        Monitor monitor(*config, master->index, options, status_path, g_stop);
-        std::optional<AutoRejoin> rejoin;
-        if (pending && config->servers.front().auto_rejoin) {
-            rejoin.emplace(*config, *pending);
-            monitor.set_after_ping([&rejoin, &pending] {
-                rejoin->tick();
-                if (rejoin->done()) {
-                    pending.reset();
-                }
-            });
-        }
-        code = monitor.run();
-        decision = monitor.decision();
-    }
-    if (code != 20) {
-        return code == 0 ? 0 : fail(options, code);
-    }
-    if (options.monitor_only) {
-        // masterha_master_monitor's report; the caller decides what to do.
-        const auto& dead = config->servers[master->index];
-        std::printf("Master %s is dead!\nIP Address: %s Port: %d\n", dead.hostname.c_str(),
-                    dead.ip.c_str(), dead.port);
-        return code;
-    }
-    auto result = fail_over(*config, master->index, options, continuous, decision, status_path);
-    if (!continuous || g_stop) {
-        return result.exit_code;
-    }
-    if (result.exit_code == kFailoverError) {
-        return wait_for_operator(result.exit_code);
-    }
-    log->info("Continuous mode: the failover ended (exit {}); the new master is {}.",
-              result.exit_code, result.new_master.value_or("?"));
-    pending = config->servers[master->index];
-    if (config->servers.front().auto_rejoin) {
-        log->info("auto_rejoin: {} will be rejoined as a replica once it answers fenced.",
-                  pending->hostname);
-    }
-    return kContinue;
-}
-
-}  // namespace
 
 }  // namespace mha::manager

@@ -43,19 +43,6 @@ Result<Received> received(mysql::Session& session, const mysql::ReplicaStatus& s
     return r;
 }
 
-Result<mysql::ReplicaStatus> replica_status(mysql::Session& session,
-                                            const mysql::Dialect& dialect, bool& is_replica) {
-    auto rs = session.query(dialect.show_replica_status());
-    if (!rs) {
-        return tl::unexpected(rs.error());
-    }
-    is_replica = !rs->empty();
-    if (!is_replica) {
-        return mysql::ReplicaStatus{};
-    }
-    return mysql::parse_replica_status(*rs);
-}
-
 }  // namespace
 
 ReplicaEvidence read_replica_evidence(const config::ServerConfig& replica,
@@ -74,17 +61,17 @@ ReplicaEvidence read_replica_evidence(const config::ServerConfig& replica,
         e.detail = dialect.error().message;
         return e;
     }
-    bool is_replica = false;
-    auto st = replica_status(**session, *dialect, is_replica);
-    if (!st) {
-        e.detail = st.error().message;
+    auto read = read_replica_status(**session, *dialect);
+    if (!read) {
+        e.detail = read.error().message;
         return e;
     }
     e.known = true;
-    if (!is_replica) {
+    if (!*read) {
         e.detail = "not a replica";
         return e;
     }
+    const auto& st = *read;
     e.from_master = (st->master_host == master.hostname || st->master_host == master.ip) &&
                     st->master_port == master.port;
     if (!e.from_master) {
@@ -114,17 +101,18 @@ ReplicaEvidence read_replica_evidence(const config::ServerConfig& replica,
     }
     const auto wait = std::chrono::milliseconds(static_cast<long>(before->period * 1000) + 300);
     std::this_thread::sleep_for(wait);
-    auto again = replica_status(**session, *dialect, is_replica);
-    if (!again || !is_replica) {
+    auto reread = read_replica_status(**session, *dialect);
+    if (!reread || !*reread) {
         return e;
     }
+    const auto& again = *reread;
     auto after = received(**session, *again);
     if (after && *after == *before && again->io_running()) {
         e.lost_master = true;
         e.detail = "IO Yes, but nothing received, not even a heartbeat, in " +
                    std::to_string(wait.count()) + " ms (heartbeat period " +
                    std::to_string(before->period) + " s)";
-    } else if (again && !again->io_running() && mysql::errc::no_answer(again->last_io_errno)) {
+    } else if (!again->io_running() && mysql::errc::no_answer(again->last_io_errno)) {
         e.lost_master = true;
         e.detail = "IO " + again->slave_io_running + ", error " +
                    std::to_string(again->last_io_errno) + ": " + again->last_io_error;

@@ -7,6 +7,7 @@
 #include "common/mysql/dialect.hpp"
 #include "common/mysql/replica_status.hpp"
 #include "manager/agents/failover_ops.hpp"
+#include "manager/failover/replica_sql.hpp"
 #include "manager/topology/connect_options.hpp"
 
 namespace mha::manager {
@@ -97,32 +98,22 @@ void ReplicaGuard::check_one(Watched& w) {
             w.unreachable.clear();
         }
     }
-    auto version = mysql::ServerVersion::parse(w.session->server_version());
-    if (!version) {
-        lost(version.error().message);
+    auto dialect = dialect_of(*w.session);
+    if (!dialect) {
+        lost(dialect.error().message);
         return;
     }
-    const mysql::Dialect dialect(*version);
-    if (auto r = enforce_read_only(*w.session, dialect, *w.server); !r) {
+    if (auto r = enforce_read_only(*w.session, *dialect, *w.server); !r) {
         lost(r.error().message);
         return;
     }
-    auto rs = w.session->query(dialect.show_replica_status());
-    if (!rs) {
-        lost(rs.error().message);
+    auto st = read_replica_status(*w.session, *dialect);
+    if (!st) {
+        lost(st.error().message);
         return;
     }
-    std::string now = "not a replica";
-    bool running = false;
-    if (!rs->empty()) {
-        auto st = mysql::parse_replica_status(*rs);
-        if (!st) {
-            lost(st.error().message);
-            return;
-        }
-        now = threads(*st);
-        running = st->io_running() && st->sql_running();
-    }
+    const std::string now = *st ? threads(**st) : "not a replica";
+    const bool running = *st && (*st)->io_running() && (*st)->sql_running();
     if (now == w.replication) {
         return;
     }

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 #include <optional>
+#include <vector>
 #include <thread>
 
 #include "common/mysql/dialect.hpp"
@@ -44,9 +45,17 @@ Result<Side> open_side(const config::ServerConfig& cfg) {
     return side;
 }
 
-/// The one writable server of the config that replicates from no one, other than `old`.
-Result<Side> current_master(const config::AppConfig& config, const std::string& old) {
+/// The cluster as one pass over the config's other servers found it: the one writable server
+/// that replicates from no one, and a replica of it (how the others follow: GTID or
+/// file/position, and with which account).
+struct Cluster {
+    Side master;
+    std::optional<mysql::ReplicaStatus> a_replica;
+};
+
+Result<Cluster> read_cluster(const config::AppConfig& config, const std::string& old) {
     std::optional<Side> found;
+    std::vector<mysql::ReplicaStatus> replicas;
     std::string seen;
     for (const auto& s : config.servers) {
         if (s.hostname == old || s.ip == old) {
@@ -56,6 +65,9 @@ Result<Side> current_master(const config::AppConfig& config, const std::string& 
         if (!side) {
             seen += " " + s.hostname + " (" + side.error().message + ")";
             continue;
+        }
+        if (side->state.replica) {
+            replicas.push_back(*side->state.replica);
         }
         const bool source = !side->state.read_only && !side->state.is_replica();
         seen += " " + s.hostname + (source ? " (writable)" : " (read_only or a replica)");
@@ -71,32 +83,27 @@ Result<Side> current_master(const config::AppConfig& config, const std::string& 
     if (!found) {
         return make_error(ErrorCode::NotFound, "no writable master among:" + seen);
     }
-    return std::move(*found);
+    Cluster c{std::move(*found), std::nullopt};
+    for (const auto& r : replicas) {
+        if (r.master_host == c.master.cfg.hostname || r.master_host == c.master.cfg.ip) {
+            c.a_replica = r;
+            break;
+        }
+    }
+    return c;
 }
 
-/// How the other replicas follow the master: GTID or file/position (the old master joins the
-/// same way).
-mysql::GtidPositioning cluster_positioning(const config::AppConfig& config, const Side& master,
-                                           const std::string& old) {
-    const bool mariadb = master.state.version && master.state.version->is_mariadb();
-    for (const auto& s : config.servers) {
-        if (s.hostname == old || s.hostname == master.cfg.hostname) {
-            continue;
-        }
-        auto side = open_side(s);
-        if (!side || !side->state.replica) {
-            continue;
-        }
-        const auto& r = *side->state.replica;
-        if (mariadb && (r.using_gtid == "Slave_Pos" || r.using_gtid == "Current_Pos")) {
-            return mysql::GtidPositioning::SlavePos;
-        }
-        if (!mariadb && r.auto_position) {
-            return mysql::GtidPositioning::AutoPosition;
-        }
+/// How the master's replicas follow it: GTID or file/position (the old master joins the same
+/// way; file/position when it has none).
+mysql::GtidPositioning cluster_positioning(const Cluster& c) {
+    if (!c.a_replica) {
         return mysql::GtidPositioning::No;
     }
-    return mysql::GtidPositioning::No;
+    const auto& r = *c.a_replica;
+    if (r.using_gtid == "Slave_Pos" || r.using_gtid == "Current_Pos") {
+        return mysql::GtidPositioning::SlavePos;
+    }
+    return r.auto_position ? mysql::GtidPositioning::AutoPosition : mysql::GtidPositioning::No;
 }
 
 /// Nothing on `old` that `master` lacks, by GTID (MariaDB always writes GTIDs, also when the
@@ -167,8 +174,8 @@ Result<void> catch_up(Side& old, Side& master, int seconds) {
     }
 }
 
-Result<void> join(const config::AppConfig& config, Side& old, Side& master,
-                  mysql::GtidPositioning positioning, int seconds) {
+Result<void> join(Side& old, Cluster& cluster, mysql::GtidPositioning positioning, int seconds) {
+    auto& master = cluster.master;
     const bool mariadb = master.state.version && master.state.version->is_mariadb();
     auto dialect = dialect_of(*old.session);
     if (!dialect) {
@@ -183,16 +190,15 @@ Result<void> join(const config::AppConfig& config, Side& old, Side& master,
     NewSource source;
     source.host = master.cfg.hostname;
     source.port = master.cfg.port;
-    source.user = old.cfg.repl_user.value_or(
-        master.state.replica ? master.state.replica->master_user : std::string("repl"));
-    for (const auto& s : config.servers) {
-        // The replication account the other replicas use, when the config names none.
-        if (!old.cfg.repl_user && s.hostname != master.cfg.hostname && s.hostname != old.cfg.hostname) {
-            if (auto side = open_side(s); side && side->state.replica) {
-                source.user = side->state.replica->master_user;
-                break;
-            }
-        }
+    // The config's replication account, else the one the master's replicas use.
+    if (old.cfg.repl_user) {
+        source.user = *old.cfg.repl_user;
+    } else if (cluster.a_replica) {
+        source.user = cluster.a_replica->master_user;
+    } else {
+        return make_error(ErrorCode::FailedPrecondition,
+                          "no repl_user in the config and no replica of the master to take the "
+                          "replication account from");
     }
     source.password = old.cfg.repl_password;
     source.heartbeat_period = std::max(1, master.cfg.ping_interval);
@@ -243,10 +249,11 @@ Result<std::string> rejoin_old_master(const config::AppConfig& config,
         return Error{ErrorCode::FailedPrecondition,
                      "Rejoin of " + old_cfg.hostname + " refused: " + why};
     };
-    auto master = current_master(config, old_cfg.hostname);
-    if (!master) {
-        return tl::unexpected(refused(master.error().message));
+    auto cluster = read_cluster(config, old_cfg.hostname);
+    if (!cluster) {
+        return tl::unexpected(refused(cluster.error().message));
     }
+    auto* master = &cluster->master;
     auto old = open_side(old_cfg);
     if (!old) {
         return make_error(ErrorCode::Unavailable, "Rejoin of " + old_cfg.hostname +
@@ -262,8 +269,8 @@ Result<std::string> rejoin_old_master(const config::AppConfig& config,
         return tl::unexpected(refused(*extra + ". It stays fenced (read_only)"));
     }
     say("It holds nothing the master lacks (gtid_binlog_state compared).");
-    const auto positioning = cluster_positioning(config, *master, old_cfg.hostname);
-    if (auto r = join(config, *old, *master, positioning, timeout_seconds); !r) {
+    const auto positioning = cluster_positioning(*cluster);
+    if (auto r = join(*old, *cluster, positioning, timeout_seconds); !r) {
         return make_error(ErrorCode::Aborted, "Rejoin of " + old_cfg.hostname + " failed: " +
                                                   r.error().message +
                                                   ". It stays read_only; look at its SHOW "

@@ -4,9 +4,9 @@
 #   EXTRA=0: `mhactl rejoin --host=host1` makes it a replica of host2: it replicates in the
 #            cluster's own mode, has every acknowledged row (verify counts it), stays read_only,
 #            and its fence file is gone.
-#   EXTRA=1: one row written on host1 with the admin account while it was fenced: rejoin
-#            refuses, names that transaction (its GTID), and host1 stays fenced, replicating
-#            from no one.
+#   EXTRA=1: rejoin refuses while host1's mysqld is down and while it is writable; then one
+#            row written on host1 with the admin account while it was fenced: rejoin refuses,
+#            names that transaction (its GTID), and host1 stays fenced, replicating from no one.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
@@ -33,6 +33,13 @@ sandbox_cmd kill-mysqld --dir "$D" 1
 rc=0
 wait "$manager" || rc=$?
 [ "$rc" = 0 ] || { cat "$LOG"; sandbox_fail "failover exit $rc"; }
+if [ "$extra" = 1 ]; then
+    step "rejoin while host1's mysqld is down: refused, clearly"
+    rc=0
+    "$MHA_BIN/mhactl" rejoin --conf="$CONF" --host="$(addr 1)" >"$D/down.out" 2>&1 || rc=$?
+    [ "$rc" = 1 ] && grep -q "Rejoin of $(addr 1): it does not answer (" "$D/down.out" \
+        || { cat "$D/down.out"; sandbox_fail "rejoin of a stopped mysqld: exit $rc"; }
+fi
 sandbox_cmd start-mysqld --dir "$D" 1
 [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 1 ] || sandbox_fail "host1 is not fenced after restart"
 [ -f "$D/host1/fence.d/fence.cnf" ] || sandbox_fail "host1 has no fence file"
@@ -41,6 +48,15 @@ grep -q "^Rejoin pending: the old master $(addr 1) is not a replica yet (mhactl 
     || { cat "$D/status.out"; sandbox_fail "mhactl status does not say the rejoin is pending"; }
 
 if [ "$extra" = 1 ]; then
+    step "host1 made writable by hand: rejoin refuses it"
+    sandbox_sql "$D" 1 "SET GLOBAL read_only=0"
+    rc=0
+    "$MHA_BIN/mhactl" rejoin --conf="$CONF" --host="$(addr 1)" >"$D/writable.out" 2>&1 || rc=$?
+    [ "$rc" = 1 ] && grep -q "Rejoin of $(addr 1) refused: it is writable. Fence it first" "$D/writable.out" \
+        || { cat "$D/writable.out"; sandbox_fail "rejoin of a writable old master: exit $rc"; }
+    [ -z "$(sandbox_sql "$D" 1 'SHOW SLAVE STATUS')" ] || sandbox_fail "host1 replicates after a refusal"
+    sandbox_sql "$D" 1 "SET GLOBAL read_only=1"
+
     step "a row written on the fenced host1 with the admin account: rejoin refuses, naming it"
     sandbox_sql "$D" 1 "INSERT INTO $MHA_LOAD_TABLE (id, writer) VALUES (999999999, 'admin on the fenced old master')"
     # MariaDB writes a GTID for it in both modes: the refusal names that one.
