@@ -14,6 +14,9 @@ struct FailoverOptions {
     bool ignore_last_failover = false;
     int last_failover_minute = 480;
     bool remove_dead_master_conf = false;
+    /// Seconds from the monitor's first failed ping to its "dead" decision (issue 31: the
+    /// failover history and /metrics report it); nullopt when the failover was started by hand.
+    std::optional<double> detection_seconds;
     /// The continuous manager (issue 30): the dead master's block is commented out (kept,
     /// never lost) whatever the outcome, so the next round watches the cluster without it.
     bool comment_dead_master_conf = false;
