@@ -46,70 +46,19 @@ bool valid_address(const std::string& address) {
            inet_pton(AF_INET6, address.c_str(), buf) == 1 || valid_hostname(address);
 }
 
-// ADDRESS, ADDRESS:PORT, [IPv6] or [IPv6]:PORT; a bare IPv6 literal has no port.
 Status set_listen(const Ctx& ctx, AgentConfig& c, const IniEntry& e) {
-    std::string_view v = e.value;
-    std::string address;
-    std::string_view port;
-    if (!v.empty() && v.front() == '[') {
-        const auto close = v.find(']');
-        if (close == std::string_view::npos) {
-            return ctx.fail(e, "missing ']' in \"" + e.value + "\" (expected ADDRESS[:PORT])");
-        }
-        address = std::string(v.substr(1, close - 1));
-        const auto rest = v.substr(close + 1);
-        if (!rest.empty() && rest.front() != ':') {
-            return ctx.fail(e, "bad listen address \"" + e.value + "\" (expected ADDRESS[:PORT])");
-        }
-        port = rest.empty() ? rest : rest.substr(1);
-        unsigned char buf[16];
-        if (inet_pton(AF_INET6, address.c_str(), buf) != 1) {
-            return ctx.fail(e, "bad IPv6 address \"" + address + "\"");
-        }
-    } else if (std::count(v.begin(), v.end(), ':') > 1) {
-        address = std::string(v);  // bare IPv6 literal
-    } else {
-        const auto colon = v.find(':');
-        address = std::string(v.substr(0, colon));
-        port = colon == std::string_view::npos ? std::string_view{} : v.substr(colon + 1);
-        if (colon != std::string_view::npos && port.empty()) {
-            return ctx.fail(e, "empty port in \"" + e.value + "\" (expected ADDRESS[:PORT])");
-        }
+    auto listen = parse_listen(e.value, c.listen_port);
+    if (!listen) {
+        return ctx.fail(e, listen.error().message);
     }
-    if (!valid_address(address)) {
-        return ctx.fail(
-            e, "bad listen address \"" + address + "\" (expected an IP address or host name)");
-    }
-    long long number = c.listen_port;
-    if (!port.empty() && !parse_int(port, 1, 65535, number)) {
-        return ctx.fail(e, "bad port \"" + std::string(port) + "\" (expected 1-65535)");
-    }
-    c.listen_address = address;
-    c.listen_port = static_cast<std::uint16_t>(number);
+    c.listen_address = listen->address;
+    c.listen_port = listen->port;
     return {};
 }
 
 Status set_roles(const Ctx& ctx, AgentConfig& c, const IniEntry& e, ClientRole role) {
-    std::string_view rest = e.value;
-    while (true) {
-        const auto comma = rest.find(',');
-        const auto name = std::string(trim(rest.substr(0, comma)));
-        if (name.empty()) {
-            return ctx.fail(e, "empty name in list (expected NAME[,NAME...])");
-        }
-        if (name.find_first_of(" \t") != std::string::npos) {
-            return ctx.fail(e, "name \"" + name + "\" contains blanks (separate names with ',')");
-        }
-        const auto [it, inserted] = c.allowed_clients.emplace(name, role);
-        if (!inserted) {
-            return ctx.fail(
-                e, "name \"" + name +
-                       "\" is listed twice (in allow_manager and allow_monitor, or repeated)");
-        }
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        rest = rest.substr(comma + 1);
+    if (auto added = add_client_names(e.value, role, c.allowed_clients); !added) {
+        return ctx.fail(e, added.error().message);
     }
     return {};
 }
@@ -309,6 +258,73 @@ Result<AgentConfig> load_agent_config(const std::string& path) {
         return tl::unexpected(text.error());
     }
     return parse_agent_config(*text, path);
+}
+
+// ADDRESS, ADDRESS:PORT, [IPv6] or [IPv6]:PORT; a bare IPv6 literal has no port.
+Result<ListenAddress> parse_listen(std::string_view v, std::uint16_t default_port) {
+    auto bad = [](std::string what) { return make_error(ErrorCode::InvalidArgument, std::move(what)); };
+    const std::string value(v);
+    std::string address;
+    std::string_view port;
+    if (!v.empty() && v.front() == '[') {
+        const auto close = v.find(']');
+        if (close == std::string_view::npos) {
+            return bad("missing ']' in \"" + value + "\" (expected ADDRESS[:PORT])");
+        }
+        address = std::string(v.substr(1, close - 1));
+        const auto rest = v.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') {
+            return bad("bad listen address \"" + value + "\" (expected ADDRESS[:PORT])");
+        }
+        port = rest.empty() ? rest : rest.substr(1);
+        unsigned char buf[16];
+        if (inet_pton(AF_INET6, address.c_str(), buf) != 1) {
+            return bad("bad IPv6 address \"" + address + "\"");
+        }
+    } else if (std::count(v.begin(), v.end(), ':') > 1) {
+        address = value;  // bare IPv6 literal
+    } else {
+        const auto colon = v.find(':');
+        address = std::string(v.substr(0, colon));
+        port = colon == std::string_view::npos ? std::string_view{} : v.substr(colon + 1);
+        if (colon != std::string_view::npos && port.empty()) {
+            return bad("empty port in \"" + value + "\" (expected ADDRESS[:PORT])");
+        }
+    }
+    if (!valid_address(address)) {
+        return bad("bad listen address \"" + address + "\" (expected an IP address or host name)");
+    }
+    long long number = default_port;
+    if (!port.empty() && !parse_int(port, 1, 65535, number)) {
+        return bad("bad port \"" + std::string(port) + "\" (expected 1-65535)");
+    }
+    return ListenAddress{address, static_cast<std::uint16_t>(number)};
+}
+
+Result<void> add_client_names(std::string_view list, ClientRole role,
+                              std::map<std::string, ClientRole>& clients) {
+    std::string_view rest = list;
+    while (true) {
+        const auto comma = rest.find(',');
+        const auto name = std::string(trim(rest.substr(0, comma)));
+        if (name.empty()) {
+            return make_error(ErrorCode::InvalidArgument,
+                              "empty name in list (expected NAME[,NAME...])");
+        }
+        if (name.find_first_of(" \t") != std::string::npos) {
+            return make_error(ErrorCode::InvalidArgument,
+                              "name \"" + name + "\" contains blanks (separate names with ',')");
+        }
+        if (!clients.emplace(name, role).second) {
+            return make_error(ErrorCode::InvalidArgument,
+                              "name \"" + name +
+                                  "\" is listed twice (in two allow_ lists, or repeated)");
+        }
+        if (comma == std::string_view::npos) {
+            return {};
+        }
+        rest = rest.substr(comma + 1);
+    }
 }
 
 }  // namespace mha::config

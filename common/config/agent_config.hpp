@@ -71,6 +71,20 @@ struct AgentConfig {
     std::string probe_credentials_file;
 };
 
+/// A `listen = ADDRESS[:PORT]` value ([IPv6] or [IPv6]:PORT; a bare IPv6 literal has no port).
+struct ListenAddress {
+    std::string address;
+    std::uint16_t port = 0;
+};
+
+/// Parses a listen value; InvalidArgument saying what is wrong.
+Result<ListenAddress> parse_listen(std::string_view value, std::uint16_t default_port);
+
+/// Adds the certificate names of an allow_* list ("NAME[,NAME...]") with `role`; InvalidArgument
+/// on an empty name, a name with blanks, or a name already listed.
+Result<void> add_client_names(std::string_view list, ClientRole role,
+                              std::map<std::string, ClientRole>& clients);
+
 /// Loads and validates agent.cnf. Errors read "FILE:LINE: KEY: what is wrong".
 Result<AgentConfig> load_agent_config(const std::string& path);
 

@@ -61,24 +61,50 @@ public:
     }
 };
 
-void apply(spdlog::logger& logger) {
-    logger.sinks() = g_sinks;
-    logger.set_level(g_level);
+thread_local std::shared_ptr<Scope> t_scope;
+
+spdlog::sink_ptr make_sink(const std::string& file) {
+    if (file.empty()) {
+        return std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    }
+    return std::make_shared<spdlog::sinks::basic_file_sink_mt>(file);
+}
+
+void apply(spdlog::logger& logger, const std::vector<spdlog::sink_ptr>& sinks,
+           spdlog::level::level_enum level, bool json, const std::string& label) {
+    logger.sinks() = sinks;
+    logger.set_level(level);
     // Every line reaches the file when it is logged: `tail -f` follows the monitor, and a
     // SIGKILLed process loses nothing it logged. The file is opened for append (O_APPEND), so
     // logrotate's copytruncate keeps working.
     logger.flush_on(spdlog::level::trace);
-    if (g_json) {
+    if (json) {
         // The message is text from anywhere (server errors quote names, hosts send bytes):
         // escaped as a JSON string, so every line stays one valid JSON object.
         auto formatter = std::make_unique<spdlog::pattern_formatter>();
         formatter->add_flag<JsonMessage>('*').set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":%*})");
+            label.empty()
+                ? std::string(
+                      R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","component":"%n","message":%*})")
+                : std::string(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","cluster":")") +
+                      label + R"(","component":"%n","message":%*})");
         logger.set_formatter(std::move(formatter));
     } else {
         // MHA's own log lines read "Mon Nov 25 02:29:58 2026 - [info] message".
-        logger.set_pattern("%a %b %d %H:%M:%S %Y - [%l] %v");
+        logger.set_pattern(label.empty() ? std::string("%a %b %d %H:%M:%S %Y - [%l] %v")
+                                         : "%a %b %d %H:%M:%S %Y - [%l] [" + label + "] %v");
     }
+}
+
+void apply(spdlog::logger& logger) { apply(logger, g_sinks, g_level, g_json, ""); }
+
+/// The process's sinks (stderr before init()): a scope without a file of its own logs there.
+std::vector<spdlog::sink_ptr> process_sinks() {
+    std::lock_guard lock(g_mutex);
+    if (g_sinks.empty()) {
+        g_sinks.push_back(make_sink(""));
+    }
+    return g_sinks;
 }
 
 }  // namespace
@@ -86,17 +112,16 @@ void apply(spdlog::logger& logger) {
 void init(const Options& options) {
     std::lock_guard lock(g_mutex);
     g_sinks.clear();
-    if (options.file.empty()) {
-        g_sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    } else {
-        g_sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file));
-    }
+    g_sinks.push_back(make_sink(options.file));
     g_level = parse_level(options.level);
     g_json = options.json;
     spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { apply(*logger); });
 }
 
 std::shared_ptr<spdlog::logger> get(const std::string& component) {
+    if (t_scope) {
+        return t_scope->get(component);
+    }
     std::lock_guard lock(g_mutex);
     if (auto existing = spdlog::get(component)) {
         return existing;
@@ -109,5 +134,31 @@ std::shared_ptr<spdlog::logger> get(const std::string& component) {
     spdlog::register_logger(logger);
     return logger;
 }
+
+Scope::Scope(const Options& options, std::string label)
+    : sinks_(options.file.empty() ? process_sinks()
+                                  : std::vector<spdlog::sink_ptr>{make_sink(options.file)}),
+      level_(parse_level(options.level)),
+      json_(options.json),
+      label_(std::move(label)) {}
+
+std::shared_ptr<spdlog::logger> Scope::get(const std::string& component) {
+    std::lock_guard lock(mutex_);
+    auto& logger = loggers_[component];
+    if (!logger) {
+        // Not registered with spdlog: the process's logger of the same name is another one.
+        logger = std::make_shared<spdlog::logger>(component);
+        apply(*logger, sinks_, level_, json_, label_);
+    }
+    return logger;
+}
+
+std::shared_ptr<Scope> current_scope() { return t_scope; }
+
+ScopeGuard::ScopeGuard(std::shared_ptr<Scope> scope) : previous_(std::move(t_scope)) {
+    t_scope = std::move(scope);
+}
+
+ScopeGuard::~ScopeGuard() { t_scope = std::move(previous_); }
 
 }  // namespace mha::log

@@ -1,8 +1,10 @@
 // mha-manager (masterha_manager): flags, then the daemon.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <string>
 
 #include "manager/monitor/manager_daemon.hpp"
+#include "manager/service/service.hpp"
 
 int main(int argc, char** argv) {
     mha::manager::ManagerOptions o;
@@ -15,7 +17,12 @@ int main(int argc, char** argv) {
                                 : "mha-manager: monitors the master and fails over "
                                   "(masterha_manager)"};
     app.set_version_flag("--version,-v", std::string("mha-manager ") + MHA_VERSION);
-    app.add_option("--conf,--config", o.conf, "application config")->required();
+    mha::manager::service::ServiceOptions service;
+    app.add_option("--conf,--config", o.conf, "application config (one cluster)");
+    app.add_option("--conf-dir,--conf_dir", service.conf_dir,
+                   "watch every *.cnf of this directory, one cluster each (SIGHUP: again)");
+    app.add_option("--manager_conf,--manager-conf", service.manager_conf,
+                   "the service's own config (manager.cnf: conf_dir, the API's listen and TLS)");
     app.add_option("--global_conf", o.global_conf)->capture_default_str();
     app.add_option("--workdir,--manager_workdir", o.manager_workdir);
     app.add_option("--log_output,--manager_log", o.manager_log);
@@ -36,5 +43,26 @@ int main(int argc, char** argv) {
                  "masterha_master_monitor: exit 20 when the master is dead, no failover");
     app.allow_extras();  // MHA's wrappers pass unknown options through
     CLI11_PARSE(app, argc, argv);
-    return mha::manager::run_manager(o);
+    const bool as_service = !service.conf_dir.empty() || !service.manager_conf.empty();
+    if (o.conf.empty() && !as_service) {
+        std::fprintf(stderr, "mha-manager: --conf=FILE (one cluster), --conf-dir=DIR or "
+                             "--manager_conf=FILE is required\n");
+        return 1;
+    }
+    if (!as_service) {
+        return mha::manager::run_manager(o);
+    }
+    if (o.monitor_only || o.mha_name) {
+        std::fprintf(stderr, "mha-manager: --conf-dir/--manager_conf run mha-manager as a "
+                             "service (continuous); not as masterha_manager or "
+                             "masterha_master_monitor\n");
+        return 1;
+    }
+    if (!o.conf.empty() && !service.conf_dir.empty()) {
+        std::fprintf(stderr, "mha-manager: --conf and --conf-dir: give one of them\n");
+        return 1;
+    }
+    o.continuous = true;
+    service.base = o;
+    return mha::manager::service::run_service(service);
 }

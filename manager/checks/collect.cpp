@@ -2,12 +2,13 @@
 
 #include <future>
 
+#include "common/log/log.hpp"
 #include "manager/agents/agent_client.hpp"
 #include "manager/checks/errant.hpp"
 #include "manager/checks/errant_scan.hpp"
-#include "manager/topology/replication_mode.hpp"
 #include "manager/hooks/hook_runner.hpp"
 #include "manager/topology/discover.hpp"
+#include "manager/topology/replication_mode.hpp"
 
 namespace mha::manager {
 namespace {
@@ -161,14 +162,13 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
         const auto& c = config.servers[i];
         bool is_master = master == &snap.servers[i];
         if (options.agents && !c.skip_init_ssh_check) {
-            agents[i] = std::async(std::launch::async, [c, is_master, &options] {
+            agents[i] = mha::log::async([c, is_master, &options] {
                 return ask_agent(c, is_master, options.agent_timeout);
             });
         }
         if (snap.servers[i].usable() && snap.servers[i].replica && !c.no_master) {
             std::string user = c.repl_user.value_or(snap.servers[i].replica->master_user);
-            privs[i] = std::async(std::launch::async,
-                                  [e = eps[i], user] { return repl_priv(e, user); });
+            privs[i] = mha::log::async([e = eps[i], user] { return repl_priv(e, user); });
         }
     }
     if (options.hooks) {

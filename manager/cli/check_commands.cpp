@@ -4,6 +4,7 @@
 #include <future>
 #include <iostream>
 
+#include "common/log/log.hpp"
 #include "manager/agents/agent_client.hpp"
 #include "manager/checks/collect.hpp"
 #include "manager/cli/commands.hpp"
@@ -100,7 +101,7 @@ int run_check_agents(const CommonFlags& flags) {
             print_info("Skipping the agent on " + s.hostname + " (skip_init_ssh_check=1).");
             continue;
         }
-        pending.push_back(std::async(std::launch::async, [s] {
+        pending.push_back(mha::log::async([s] {
             AgentClient agent(s, std::chrono::milliseconds(3000));
             auto before = std::time(nullptr);
             auto health = agent.health();

@@ -4,6 +4,7 @@
 #include <future>
 #include <iostream>
 
+#include "common/log/log.hpp"
 #include "manager/agents/agent_client.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/monitor/secondary_check.hpp"
@@ -59,18 +60,18 @@ int run_secondary_check(const SecondaryCheckFlags& given) {
     const int timeout_ms = flags.timeout * 1000;
     std::vector<std::future<SecondaryAnswer>> pending;
     for (const auto& host : flags.secondary_hosts) {
-        pending.push_back(std::async(std::launch::async, [server = secondary_server(*config, host),
-                                                          host, &flags, timeout_ms] {
-            AgentClient agent(server, std::chrono::milliseconds(2 * timeout_ms));
-            auto probe = agent.probe(flags.master_host, flags.master_port, timeout_ms);
-            SecondaryAnswer answer{host, std::nullopt, ""};
-            if (probe) {
-                answer.probe = *probe;
-            } else {
-                answer.error = probe.error().message;
-            }
-            return answer;
-        }));
+        pending.push_back(
+            mha::log::async([server = secondary_server(*config, host), host, &flags, timeout_ms] {
+                AgentClient agent(server, std::chrono::milliseconds(2 * timeout_ms));
+                auto probe = agent.probe(flags.master_host, flags.master_port, timeout_ms);
+                SecondaryAnswer answer{host, std::nullopt, ""};
+                if (probe) {
+                    answer.probe = *probe;
+                } else {
+                    answer.error = probe.error().message;
+                }
+                return answer;
+            }));
     }
     std::vector<SecondaryAnswer> answers;
     for (auto& p : pending) {

@@ -46,7 +46,7 @@ void read_servers(FailoverContext& ctx) {
             pending.emplace_back();
             continue;
         }
-        pending.push_back(std::async(std::launch::async, [e = eps[i], o] { return discover_one(e, o); }));
+        pending.push_back(mha::log::async([e = eps[i], o] { return discover_one(e, o); }));
     }
     ctx.servers.assign(eps.size(), ServerState{});
     for (std::size_t i = 0; i < eps.size(); ++i) {

@@ -16,8 +16,7 @@ void check_replica_agents(FailoverContext& ctx) {
     auto log = log::get("failover");
     std::map<std::size_t, std::future<bool>> asked;
     for (auto i : ctx.replicas) {
-        asked[i] = std::async(std::launch::async,
-                              [&ctx, i] { return ctx.agents.reachable(ctx.cfg(i)); });
+        asked[i] = mha::log::async([&ctx, i] { return ctx.agents.reachable(ctx.cfg(i)); });
     }
     for (auto& [i, f] : asked) {
         if (f.get()) {

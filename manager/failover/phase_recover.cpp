@@ -322,8 +322,7 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         }
         source.user = ctx.cfg(i).repl_user.value_or(ctx.servers[i].replica->master_user);
         source.password = ctx.cfg(i).repl_password;
-        work[i] = std::async(std::launch::async,
-                             [&ctx, i, source] { return recover_replica(ctx, i, source); });
+        work[i] = mha::log::async([&ctx, i, source] { return recover_replica(ctx, i, source); });
     }
     for (auto& [i, f] : work) {
         ctx.outcomes[i] = f.get();

@@ -25,7 +25,7 @@ void ask_relay_logs(FailoverContext& ctx, SourceFacts& f) {
         if (!f.agent_up.contains(s)) {
             continue;
         }
-        asked[s] = std::async(std::launch::async, [&ctx, s, end = read, positions] {
+        asked[s] = mha::log::async([&ctx, s, end = read, positions] {
             std::vector<BinlogCoord> held;
             for (const auto& p : positions) {
                 if (p >= end) {

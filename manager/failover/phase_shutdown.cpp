@@ -18,9 +18,7 @@ PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
     std::map<std::size_t, std::future<Result<void>>> stops;
     for (auto i : ctx.replicas) {
         mysql::Session* s = ctx.sessions[i].get();
-        stops[i] = std::async(std::launch::async, [s] {
-            return stop_io_thread(*s, std::chrono::seconds(10));
-        });
+        stops[i] = mha::log::async([s] { return stop_io_thread(*s, std::chrono::seconds(10)); });
     }
     // Ask the dead master's agent meanwhile: fencing and saving need it.
     ctx.dead_agent_up = ctx.agents.reachable(ctx.cfg(ctx.dead));

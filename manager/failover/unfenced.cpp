@@ -65,9 +65,8 @@ Result<void> accept_unfenced(FailoverContext& ctx, const std::string& why) {
     std::vector<std::pair<std::size_t, std::future<Result<bool>>>> probes;
     for (auto i : ctx.replicas) {
         const auto* from = &ctx.cfg(i);
-        probes.emplace_back(i, std::async(std::launch::async, [&ctx, from, &dead] {
-                                return ctx.agents.answers_to(*from, dead);
-                            }));
+        probes.emplace_back(
+            i, mha::log::async([&ctx, from, &dead] { return ctx.agents.answers_to(*from, dead); }));
     }
     std::string silent;
     for (auto& [i, probe] : probes) {

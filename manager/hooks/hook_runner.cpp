@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -110,16 +111,33 @@ Result<void> check_hook_program(const std::string& script) {
 
 namespace {
 
-/// The hook's environment: ours plus `extra` ("NAME=value"), built before fork (no allocation
-/// between fork and exec in a threaded process).
+thread_local std::vector<std::string> t_hook_env;  // set_thread_hook_environment()
+
+std::string_view env_name(std::string_view entry) { return entry.substr(0, entry.find('=')); }
+
+/// The hook's environment: ours, the thread's (set_thread_hook_environment) over it, plus
+/// `extra` ("NAME=value"); built before fork (no allocation between fork and exec in a
+/// threaded process).
 std::vector<std::string> hook_environment(const std::vector<std::string>& extra) {
     std::vector<std::string> env;
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-        env.emplace_back(*e);
+        const auto name = env_name(*e);
+        const bool replaced = std::any_of(t_hook_env.begin(), t_hook_env.end(),
+                                          [name](const auto& t) { return env_name(t) == name; });
+        if (!replaced) {
+            env.emplace_back(*e);
+        }
     }
+    env.insert(env.end(), t_hook_env.begin(), t_hook_env.end());
     env.insert(env.end(), extra.begin(), extra.end());
     return env;
 }
+
+}  // namespace
+
+void set_thread_hook_environment(std::vector<std::string> env) { t_hook_env = std::move(env); }
+
+namespace {
 
 /// A 0600 file (mkstemp's mode) holding `content`, in $TMPDIR or /tmp; its path.
 Result<std::string> write_secret_file(const std::string& content) {

@@ -30,6 +30,10 @@ Result<HookOutcome> run_hook(const std::string& script, const std::vector<std::s
                              const std::vector<std::string>& secret_args = {},
                              config::HookPasswords how = config::HookPasswords::CommandLine);
 
+/// "NAME=value" entries every hook run by the calling thread gets, over the process's own
+/// (one cluster of a manager watching many: MHA_CONF names its config). Empty: none.
+void set_thread_hook_environment(std::vector<std::string> env);
+
 /// The first word of a configured hook (its program path).
 std::string hook_program(const std::string& script);
 

@@ -44,7 +44,7 @@ Decision confirm_dead_at_start(const config::AppConfig& config, std::size_t inde
     auto log = log::get("manager");
     const auto& master = config.servers.at(index);
     DetectionInput in;
-    auto own = std::async(std::launch::async, [&master] {
+    auto own = mha::log::async([&master] {
         AgentClient agent(master, std::chrono::milliseconds(kAgentTimeoutMs));
         return agent.mysqld(kAgentTimeoutMs / 2);
     });
@@ -53,7 +53,7 @@ Decision confirm_dead_at_start(const config::AppConfig& config, std::size_t inde
         if (i == index) {
             continue;
         }
-        probes.push_back(std::async(std::launch::async, [&config, &master, i] {
+        probes.push_back(mha::log::async([&config, &master, i] {
             AgentClient agent(config.servers[i], std::chrono::milliseconds(kAgentTimeoutMs));
             return agent.probe(master.hostname, master.port, kAgentTimeoutMs / 2);
         }));

@@ -31,6 +31,15 @@ std::atomic<bool> g_stop{false};
 
 void on_signal(int) { g_stop = true; }
 
+/// The watch of one cluster: its options, the stop flag, whom to tell of pings.
+struct Watch {
+    const ManagerOptions& options;
+    WatchControl& control;
+    bool continuous = false;
+    std::string status_path;
+    [[nodiscard]] bool stopped() const { return control.stop; }
+};
+
 void install_signals() {
     struct sigaction sa {};
     sa.sa_handler = on_signal;
@@ -79,22 +88,24 @@ std::optional<StartupMaster> startup_checks(const config::AppConfig& config,
     return StartupMaster{*report.master, false};
 }
 
-/// Sleeps `seconds`, or until a stop signal.
-void sleep_unless_stopped(int seconds) {
-    for (int i = 0; i < seconds * 10 && !g_stop; ++i) {
+/// Sleeps `seconds`, or until stopped.
+void sleep_unless_stopped(const Watch& w, int seconds) {
+    for (int i = 0; i < seconds * 10 && !w.stopped(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
 }
 
-int fail(const ManagerOptions& options, int code) {
-    sleep_unless_stopped(options.wait_on_monitor_error);
+int fail(const Watch& w, int code) {
+    sleep_unless_stopped(w, w.options.wait_on_monitor_error);
     return code;
 }
 
 /// MHA's masterha_manager after MASTER_DEAD: the failover, then exit with its code.
-FailoverResult fail_over(const config::AppConfig& config, std::size_t master,
-                         const ManagerOptions& options, bool continuous, const Decision& decision,
-                         const std::string& status_path) {
+FailoverResult fail_over(const config::AppConfig& config, std::size_t master, const Watch& w,
+                         const Decision& decision, std::optional<double> detection_seconds) {
+    const auto& options = w.options;
+    const bool continuous = w.continuous;
+    const auto& status_path = w.status_path;
     auto log = log::get("manager");
     const auto& dead = config.servers[master];
     (void)write_status(status_path,
@@ -111,6 +122,7 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master,
     f.skip_disable_read_only = options.skip_disable_read_only;
     f.wait_on_failover_error = options.wait_on_failover_error;
     f.master_confirmed_dead = true;
+    f.detection_seconds = detection_seconds;
     log->info("Master {} is dead ({}). Starting failover.", dead.hostname, decision.reason);
     AgentFailoverOps agents;
     auto result = run_failover(config, f, agents);
@@ -138,12 +150,12 @@ Result<config::AppConfig> load_config(const ManagerOptions& options) {
 
 /// The continuous manager after a failover that could not be done (or was refused inside
 /// last_failover_minute): nothing is watched until an operator acts; the status says why.
-int wait_for_operator(int code) {
+int wait_for_operator(const Watch& w, int code) {
     log::get("manager")->error(
         "Continuous mode: the failover did not complete; nothing is watched until an operator "
         "acts (masterha_check_status shows why). Stop this manager with masterha_stop.");
-    while (!g_stop) {
-        sleep_unless_stopped(1);
+    while (!w.stopped()) {
+        sleep_unless_stopped(w, 1);
     }
     return code;
 }
@@ -153,8 +165,11 @@ constexpr int kRecheckSeconds = 10;  // continuous: start-up checks that failed,
 
 /// One round of the manager: start-up checks, monitoring, the failover. kContinue when the
 /// continuous manager goes on with a new round (the config read again), else the exit code.
-int watch_once(const config::AppConfig& config, const ManagerOptions& options, bool continuous,
-               const std::string& status_path, std::optional<config::ServerConfig>& pending) {
+int watch_once(const config::AppConfig& config, const Watch& w,
+               std::optional<config::ServerConfig>& pending) {
+    const auto& options = w.options;
+    const bool continuous = w.continuous;
+    const auto& status_path = w.status_path;
     auto log = log::get("manager");
     StatusRecord record{getpid(), MonitorStatus::InitializingMonitor, ""};
     (void)write_status(status_path, record);
@@ -169,7 +184,7 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
         log->error("{} Monitoring cannot start.", guard.error().message);
         record.status = MonitorStatus::FailoverError;
         (void)write_status(status_path, record);
-        return fail(options, 1);
+        return fail(w, 1);
     }
 
     auto master = startup_checks(config, options, *log);
@@ -181,15 +196,16 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
                            std::to_string(kRecheckSeconds) + " s";
         (void)write_status(status_path, record);
         log->warn("Continuous mode: checking the cluster again in {} s.", kRecheckSeconds);
-        sleep_unless_stopped(kRecheckSeconds);
-        return g_stop ? 1 : kContinue;
+        sleep_unless_stopped(w, kRecheckSeconds);
+        return w.stopped() ? 1 : kContinue;
     }
     if (!master) {
         record.status = MonitorStatus::ConfigError;
         (void)write_status(status_path, record);
-        return fail(options, 1);
+        return fail(w, 1);
     }
     Decision decision;
+    std::optional<double> detection_seconds;
     int code = 20;
     if (master->dead) {
         // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
@@ -200,10 +216,11 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
                        decision.reason);
             record.status = MonitorStatus::ConfigError;
             (void)write_status(status_path, record);
-            return fail(options, 1);
+            return fail(w, 1);
         }
     } else {
-        Monitor monitor(config, master->index, options, status_path, g_stop);
+        Monitor monitor(config, master->index, options, status_path, w.control.stop);
+        monitor.set_on_ping(w.control.on_ping);
         std::optional<AutoRejoin> rejoin;
         if (pending && config.servers.front().auto_rejoin) {
             rejoin.emplace(config, *pending);
@@ -216,9 +233,10 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
         }
         code = monitor.run();
         decision = monitor.decision();
+        detection_seconds = monitor.detection_seconds();
     }
     if (code != 20) {
-        return code == 0 ? 0 : fail(options, code);
+        return code == 0 ? 0 : fail(w, code);
     }
     if (options.monitor_only) {
         // masterha_master_monitor's report; the caller decides what to do.
@@ -227,12 +245,12 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
                     dead.ip.c_str(), dead.port);
         return code;
     }
-    auto result = fail_over(config, master->index, options, continuous, decision, status_path);
-    if (!continuous || g_stop) {
+    auto result = fail_over(config, master->index, w, decision, detection_seconds);
+    if (!continuous || w.stopped()) {
         return result.exit_code;
     }
     if (result.exit_code == kFailoverError) {
-        return wait_for_operator(result.exit_code);
+        return wait_for_operator(w, result.exit_code);
     }
     log->info("Continuous mode: the failover ended (exit {}); the new master is {}.",
               result.exit_code, result.new_master.value_or("?"));
@@ -247,35 +265,29 @@ int watch_once(const config::AppConfig& config, const ManagerOptions& options, b
 
 }  // namespace
 
-int run_manager(const ManagerOptions& options) {
-    install_signals();
-    // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
-    setenv("MHA_CONF", options.conf.c_str(), 1);
-    setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
-    auto config = load_config(options);
-    if (!config) {
-        log::get("manager")->error("{}", config.error().message);
-        return 1;
-    }
-    auto& first = config->servers.front();
-    const bool continuous =
-        !options.monitor_only && (options.continuous || (!options.mha_name && first.continuous));
-    log::Options log_options;
-    log_options.file = !options.manager_log.empty() ? options.manager_log
-                                                    : first.manager_log.value_or("");
-    log_options.level = config->log_level();
-    log_options.json = options.log_format == "json";
-    log::init(log_options);
+Result<config::AppConfig> load_manager_config(const ManagerOptions& options) {
+    return load_config(options);
+}
+
+bool continuous_mode(const ManagerOptions& options, const config::AppConfig& config) {
+    return !options.monitor_only &&
+           (options.continuous || (!options.mha_name && config.servers.front().continuous));
+}
+
+int watch_cluster(const ManagerOptions& options, config::AppConfig config,
+                  WatchControl& control) {
     auto log = log::get("manager");
-    for (const auto& w : config->warnings) {
+    for (const auto& w : config.warnings) {
         log->warn("{}", w);
     }
     std::error_code ec;
-    std::filesystem::create_directories(config->manager_workdir(), ec);
-    const std::string status_path = config->workdir_file("master_status.health");
+    std::filesystem::create_directories(config.manager_workdir(), ec);
+    Watch watch{options, control, control.force_continuous || continuous_mode(options, config),
+                config.workdir_file("master_status.health")};
+    const auto& status_path = watch.status_path;
     if (auto other = running_manager(status_path)) {
         log->error("{} already monitors {}: refusing to start a second manager.", *other,
-                   config->app_name);
+                   config.app_name);
         return 1;
     }
     if (auto old = read_status(status_path); old && old->pid != getpid()) {
@@ -284,7 +296,7 @@ int run_manager(const ManagerOptions& options) {
                   "working directory. Check for details, and consider setting --workdir "
                   "separately.", status_path);
     }
-    if (continuous) {
+    if (watch.continuous) {
         log->info("Continuous mode: after a failover this manager goes on watching the new "
                   "master (the dead master's block is commented out in {}).", options.conf);
     }
@@ -298,17 +310,38 @@ int run_manager(const ManagerOptions& options) {
                 (void)write_status(status_path,
                                    StatusRecord{getpid(), MonitorStatus::ConfigError, "",
                                                 reloaded.error().message});
-                return wait_for_operator(1);
+                return wait_for_operator(watch, 1);
             }
-            *config = std::move(*reloaded);
+            config = std::move(*reloaded);
             log->info("Continuous mode: watching {} again with the new topology.",
-                      config->app_name);
+                      config.app_name);
         }
-        const int code = watch_once(*config, options, continuous, status_path, rejoin_pending);
+        const int code = watch_once(config, watch, rejoin_pending);
         if (code != kContinue) {
             return code;
         }
     }
+}
+
+int run_manager(const ManagerOptions& options) {
+    install_signals();
+    // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
+    setenv("MHA_CONF", options.conf.c_str(), 1);
+    setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
+    auto config = load_config(options);
+    if (!config) {
+        log::get("manager")->error("{}", config.error().message);
+        return 1;
+    }
+    log::Options log_options;
+    log_options.file = !options.manager_log.empty()
+                           ? options.manager_log
+                           : config->servers.front().manager_log.value_or("");
+    log_options.level = config->log_level();
+    log_options.json = options.log_format == "json";
+    log::init(log_options);
+    WatchControl control{g_stop, {}, false};
+    return watch_cluster(options, std::move(*config), control);
 }
 
 }  // namespace mha::manager

@@ -1,5 +1,10 @@
 #pragma once
 
+#include <atomic>
+#include <functional>
+
+#include "common/config/app_config.hpp"
+#include "common/util/result.hpp"
 #include "manager/monitor/manager_options.hpp"
 
 namespace mha::manager {
@@ -7,5 +12,19 @@ namespace mha::manager {
 /// masterha_manager: loads the config, runs the start-up checks, takes the monitor lock on
 /// the master, writes the status file and monitors. Returns the process exit code (MHA's).
 int run_manager(const ManagerOptions& options);
+
+/// How whoever runs one cluster's watch (the process, or the service's registry) steers it.
+struct WatchControl {
+    const std::atomic<bool>& stop;  ///< set: the watch returns soon (0, or the error's code)
+    std::function<void(bool ok)> on_ping;  ///< after every ping of the master, good or failed
+    bool force_continuous = false;  ///< the service: always continuous mode
+};
+
+/// The config as masterha_manager loads it (--workdir applied).
+Result<config::AppConfig> load_manager_config(const ManagerOptions& options);
+
+/// One cluster, watched until control.stop or the end MHA's masterha_manager has (its exit
+/// code); in continuous mode until stopped. Logs through log::get() (the caller's scope).
+int watch_cluster(const ManagerOptions& options, config::AppConfig config, WatchControl& control);
 
 }  // namespace mha::manager

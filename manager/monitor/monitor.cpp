@@ -172,7 +172,7 @@ std::vector<ReplicaEvidence> Monitor::read_replicas() const {
     std::vector<std::future<ReplicaEvidence>> reads;
     for (const auto& s : config_.servers) {
         if (&s != &master_) {
-            reads.push_back(std::async(std::launch::async, [this, s, timeout, max_wait] {
+            reads.push_back(mha::log::async([this, s, timeout, max_wait] {
                 return read_replica_evidence(s, master_, timeout, max_wait);
             }));
         }
@@ -188,8 +188,8 @@ Decision Monitor::investigate(int failed_pings, Clock::time_point deadline) {
     auto log = log::get("manager");
     DetectionInput in;
     in.failed_pings = failed_pings;
-    auto replicas = std::async(std::launch::async, [this] { return read_replicas(); });
-    auto own = std::async(std::launch::async, [this] {
+    auto replicas = mha::log::async([this] { return read_replicas(); });
+    auto own = mha::log::async([this] {
         AgentClient agent(master_, std::chrono::milliseconds(kAgentTimeoutMs));
         return agent.mysqld(kAgentTimeoutMs / 2);
     });
@@ -198,7 +198,7 @@ Decision Monitor::investigate(int failed_pings, Clock::time_point deadline) {
         if (&s == &master_) {
             continue;
         }
-        probes.emplace_back(s.hostname, std::async(std::launch::async, [this, s] {
+        probes.emplace_back(s.hostname, mha::log::async([this, s] {
                                 AgentClient agent(s, std::chrono::milliseconds(kAgentTimeoutMs));
                                 return agent.probe(master_.hostname, master_.port,
                                                    kAgentTimeoutMs / 2);
@@ -263,9 +263,11 @@ int Monitor::run() {
     log->info("Ping({}) succeeded, waiting until MySQL doesn't respond..",
               config::ping_type_name(master_.ping_type));
     int failed = 0;
+    auto first_failure = Clock::now();
     while (!stop_) {
         auto next = Clock::now() + std::chrono::seconds(master_.ping_interval);
         auto result = failed == 0 ? wait_interval(next) : Result<void>{};
+        const auto ping_started = Clock::now();
         if (result && !stop_) {
             result = ping();
         }
@@ -279,6 +281,9 @@ int Monitor::run() {
             failed = 0;
             detection_.clear();
             set_status(MonitorStatus::PingOk);
+            if (on_ping_) {
+                on_ping_(true);
+            }
             guard_.check();
             if (after_ping_) {
                 after_ping_();
@@ -302,7 +307,12 @@ int Monitor::run() {
             std::this_thread::sleep_until(next);
             continue;
         }
-        ++failed;
+        if (failed++ == 0) {
+            first_failure = ping_started;
+        }
+        if (on_ping_) {
+            on_ping_(false);
+        }
         session_.reset();
         log->warn("Got error on MySQL {} ping: {}",
                   master_.ping_type == config::PingType::Select    ? "select"
@@ -324,6 +334,8 @@ int Monitor::run() {
         set_status(MonitorStatus::PingFailing);
         switch (decision_.verdict) {
             case Verdict::Dead:
+                detection_seconds_ =
+                    std::chrono::duration<double>(Clock::now() - first_failure).count();
                 set_status(MonitorStatus::PingFailed);
                 log->warn("Master {} is down: {}", master_.hostname, decision_.reason);
                 return 20;

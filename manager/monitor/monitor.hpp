@@ -31,6 +31,13 @@ public:
     /// Runs after every good ping (the continuous manager's auto_rejoin).
     void set_after_ping(std::function<void()> f) { after_ping_ = std::move(f); }
 
+    /// Runs after every ping, good (true) or failed (false): the service counts them.
+    void set_on_ping(std::function<void(bool ok)> f) { on_ping_ = std::move(f); }
+
+    /// Seconds from the first failed ping of the last series to the "dead" decision (valid
+    /// after run() returned 20).
+    [[nodiscard]] double detection_seconds() const { return detection_seconds_; }
+
     /// Why the master was declared dead (valid after run() returned 20).
     [[nodiscard]] const Decision& decision() const { return decision_; }
 
@@ -60,6 +67,8 @@ private:
     std::string detection_;  ///< the last investigation's reason, for the status file
     std::string written_detection_;  ///< what the status file says now
     ReplicaGuard guard_;
+    std::function<void(bool)> on_ping_;
+    double detection_seconds_ = 0;
     std::function<void()> after_ping_;  ///< read_only and replication of the other servers (issue 30)
 };
 

@@ -129,7 +129,7 @@ void ReplicaGuard::check() {
     std::vector<std::future<void>> rounds;
     rounds.reserve(watched_.size());
     for (auto& w : watched_) {
-        rounds.push_back(std::async(std::launch::async, [&w] { check_one(w); }));
+        rounds.push_back(mha::log::async([&w] { check_one(w); }));
     }
     for (auto& r : rounds) {
         r.get();

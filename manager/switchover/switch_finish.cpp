@@ -83,7 +83,7 @@ void switch_replicas(SwitchContext& ctx) {
     std::map<std::size_t, std::future<RepointOutcome>> work;
     for (auto i : ctx.plan.replicas) {
         log->info("-- Slave switch on host {} started.", ctx.label(i));
-        work[i] = std::async(std::launch::async, [&ctx, i] { return repoint(ctx, i); });
+        work[i] = mha::log::async([&ctx, i] { return repoint(ctx, i); });
     }
     for (auto& [i, f] : work) {
         ctx.outcomes[i] = f.get();

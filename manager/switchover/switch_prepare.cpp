@@ -3,6 +3,7 @@
 // and take MHA's advisory locks in them, read the process lists, plan.
 #include <future>
 
+#include "common/log/log.hpp"
 #include "manager/checks/collect.hpp"
 #include "manager/failover/replica_sql.hpp"
 #include "manager/monitor/advisory_lock.hpp"
@@ -67,11 +68,10 @@ Result<void> gather_facts(SwitchContext& ctx) {
     if (ctx.facts.check.master && ctx.facts.check.dead.empty()) {
         std::map<std::size_t, std::future<Result<Opened>>> pending;
         const auto master = *ctx.facts.check.master;
-        pending[master] = std::async(
-            std::launch::async, [&ctx, master] { return open_one(ctx.cfg(master), kMonitorLock); });
+        pending[master] =
+            mha::log::async([&ctx, master] { return open_one(ctx.cfg(master), kMonitorLock); });
         for (auto i : ctx.facts.check.replicas) {
-            pending[i] = std::async(std::launch::async,
-                                    [&ctx, i] { return open_one(ctx.cfg(i), kFailoverLock); });
+            pending[i] = mha::log::async([&ctx, i] { return open_one(ctx.cfg(i), kFailoverLock); });
         }
         std::optional<Error> failed;
         for (auto& [i, f] : pending) {

@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "common/log/log.hpp"
+
 namespace mha::manager {
 
 ServerState discover_one(const ServerEndpoint& server, const DiscoverOptions& options) {
@@ -50,8 +52,8 @@ std::vector<ServerState> discover(const std::vector<ServerEndpoint>& servers,
     std::vector<std::future<ServerState>> pending;
     pending.reserve(servers.size());
     for (const auto& server : servers) {
-        pending.push_back(std::async(std::launch::async,
-                                     [server, options] { return discover_one(server, options); }));
+        pending.push_back(
+            mha::log::async([server, options] { return discover_one(server, options); }));
     }
     std::vector<ServerState> states;
     states.reserve(servers.size());

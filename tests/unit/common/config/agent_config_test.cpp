@@ -222,8 +222,8 @@ TEST_CASE("AgentConfig: bad input names file, line, key and the problem", "[conf
         CHECK(error_of(kMinimal + "[agent]\n").find("duplicate section") != std::string::npos);
         const std::string both = "[agent]\nallow_monitor = mha-manager\n" + kMinimal.substr(8);
         CHECK(error_of(both) ==
-              "agent.cnf:6: allow_manager: name \"mha-manager\" is listed twice (in "
-              "allow_manager and allow_monitor, or repeated)");
+              "agent.cnf:6: allow_manager: name \"mha-manager\" is listed twice (in two "
+              "allow_ lists, or repeated)");
     }
     SECTION("tls_min_version") {
         CHECK(error_of("[agent]\ntls_min_version = 1.1\n" + kMinimal.substr(8)) ==

@@ -67,3 +67,38 @@ TEST_CASE("log: --log-format json writes one valid JSON object a line, whatever 
     mha::log::init(mha::log::Options{});
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("log: a scope logs to its own file, its async tasks too, the process's log untouched",
+          "[log]") {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("mha-log-scope-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto process_file = dir / "service.log";
+    mha::log::init(mha::log::Options{process_file.string(), "info", false});
+    auto app1 = std::make_shared<mha::log::Scope>(
+        mha::log::Options{(dir / "app1.log").string(), "info", false}, "");
+    auto app2 = std::make_shared<mha::log::Scope>(mha::log::Options{"", "info", false}, "app2");
+    {
+        mha::log::ScopeGuard guard(app1);
+        mha::log::get("failover")->info("phase one of app1");
+        mha::log::async([] { mha::log::get("failover")->info("read in parallel for app1"); })
+            .get();
+        {
+            mha::log::ScopeGuard inner(app2);
+            mha::log::get("manager")->warn("ping of app2 failed");
+        }
+        mha::log::get("manager")->info("back in app1");
+    }
+    mha::log::get("service")->info("the service itself");
+    const auto own = read_all(dir / "app1.log");
+    CHECK(own.find("[info] phase one of app1") != std::string::npos);
+    CHECK(own.find("[info] read in parallel for app1") != std::string::npos);
+    CHECK(own.find("back in app1") != std::string::npos);
+    CHECK(own.find("app2") == std::string::npos);
+    const auto shared = read_all(process_file);
+    CHECK(shared.find("[warning] [app2] ping of app2 failed") != std::string::npos);
+    CHECK(shared.find("[info] the service itself") != std::string::npos);
+    CHECK(shared.find("app1") == std::string::npos);
+    mha::log::init(mha::log::Options{});
+    std::filesystem::remove_all(dir);
+}
