@@ -1,6 +1,7 @@
 #include "manager/service/cluster.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "common/log/log.hpp"
@@ -52,6 +53,10 @@ void Cluster::stop() {
     stop_ = true;
     if (thread_.joinable()) {
         thread_.join();
+    }
+    // No longer watched: masterha_check_status must not read this live process's last state.
+    if (const auto path = info().status_path; !path.empty()) {
+        std::remove(path.c_str());
     }
 }
 
