@@ -49,6 +49,9 @@ mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_master_switch -> mhactl
 mha-manager lrwxrwxrwx root  root  /usr/bin/masterha_secondary_check -> mhactl
 mha-manager -rwxr-xr-x root  root  /usr/bin/mha-certs
 mha-manager -rw-r--r-- root  root  /usr/lib/systemd/system/mha-manager@.service
+mha-manager -rw-r--r-- root  root  /usr/lib/systemd/system/mha-manager.service
+mha-manager -rw-r----- root  root  /etc/mha/manager.cnf
+mha-manager drwxr-xr-x root  root  /etc/mha/apps.d
 mha-manager drwxr-xr-x root  root  /etc/mha
 mha-manager -rw-r--r-- root  root  /etc/sysconfig/mha-manager
 mha-manager -rw-r--r-- root  root  /etc/logrotate.d/mha-manager
@@ -64,7 +67,7 @@ mha-manager drwxr-x--- root  root  /var/log/mha
 mha-manager drwxr-x--- root  root  /var/lib/mha
 EOF
 config_files="/etc/mha/agent.cnf /etc/logrotate.d/mha-agent /etc/cron.d/mha-purge-relay-logs
-/etc/sysconfig/mha-manager /etc/logrotate.d/mha-manager"
+/etc/sysconfig/mha-manager /etc/logrotate.d/mha-manager /etc/mha/manager.cnf"
 
 echo "== packaging/rpm/build"
 "$MHA_SOURCE/packaging/rpm/build" --out "$work/rpms" --build-dir "$(dirname "$MHA_BIN")" \
@@ -276,6 +279,12 @@ unit_has mha-manager@.service 'Type=simple' 'ConditionPathExists=/etc/mha/%i.cnf
     'EnvironmentFile=-/etc/sysconfig/mha-manager'
 grep -qx 'MHA_MANAGER_OPTS="--remove_dead_master_conf"' "$root/etc/sysconfig/mha-manager" ||
     fail "/etc/sysconfig/mha-manager does not pass --remove_dead_master_conf"
+# The service (issue 31): every cluster of /etc/mha/apps.d in one process, reload = SIGHUP.
+unit_has mha-manager.service 'Type=simple' 'ConditionPathExists=/etc/mha/manager.cnf' \
+    'ExecStart=/usr/bin/mha-manager --manager_conf=/etc/mha/manager.cnf $MHA_MANAGER_OPTS' \
+    'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure'
+grep -qx 'conf_dir = /etc/mha/apps.d' "$root/etc/mha/manager.cnf" ||
+    fail "/etc/mha/manager.cnf does not name /etc/mha/apps.d"
 if grep -q '^User=' "$root/usr/lib/systemd/system/mha-manager@.service"; then
     fail "mha-manager@.service runs as another user than root (it edits /etc/mha/APP.cnf)"
 fi
@@ -291,7 +300,7 @@ ln -s usr/bin "$root/bin"
 printf '#!/bin/sh\n' >"$root/usr/bin/kill"  # ExecReload=/bin/kill only has to be executable
 chmod 0755 "$root/usr/bin/kill"
 echo "[server default]" >"$root/etc/mha/app1.cnf"
-for unit in mha-agent.service mha-manager@app1.service; do
+for unit in mha-agent.service mha-manager@app1.service mha-manager.service; do
     if ! out=$(systemd-analyze verify --root="$root" "$unit" 2>&1) || [ -n "$out" ]; then
         echo "$out" >&2
         fail "systemd-analyze verify $unit"
