@@ -6,6 +6,7 @@
 #include <future>
 
 #include "common/log/log.hpp"
+#include "manager/failover/catch_up.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/hooks_calls.hpp"
@@ -209,6 +210,20 @@ ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSou
     log->info("-- Slave recovery on host {} started.", ctx.label(i));
     const auto& plan = ctx.plans.at(i);
     std::string levelled = "OK: Applying all logs succeeded.";
+    if (ctx.gtid_catch_up.contains(i) && !ctx.options.skip_change_master) {
+        log->info(" {}: {}: nothing applied, it fetches what it lacks from the new master by "
+                  "GTID.", ctx.label(i), plan.why);
+        auto caught = catch_up_by_gtid(ctx, i, source);
+        if (!caught) {
+            return ReplicaOutcome{false, "Starting replication failed: " + caught.error().message,
+                                  true};
+        }
+        return ReplicaOutcome{true,
+                              "OK: nothing applied (" + plan.why + "): " + *caught +
+                                  ". Slave started, replicating from " +
+                                  ctx.label(*ctx.new_master),
+                              true};
+    }
     if (plan.method == LevelMethod::GtidReplication) {
         log->info(" {}: {}: nothing applied, it fetches what it lacks from the new master by "
                   "GTID.", ctx.label(i), plan.why);
