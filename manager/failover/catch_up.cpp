@@ -1,7 +1,6 @@
 #include "manager/failover/catch_up.hpp"
 
 #include <chrono>
-#include <thread>
 
 #include "common/log/log.hpp"
 #include "manager/failover/failover_gtid.hpp"
@@ -11,40 +10,6 @@ namespace mha::manager {
 namespace {
 
 constexpr auto kCatchUpLimit = std::chrono::seconds(60);
-
-/// Waits until replica `i` executed the new master's binlog up to where it ends now.
-Result<void> wait_caught_up(FailoverContext& ctx, std::size_t i, std::size_t nm) {
-    auto end = own_binlog_end(*ctx.sessions.at(nm));
-    if (!end) {
-        return tl::unexpected(end.error());
-    }
-    const auto deadline = std::chrono::steady_clock::now() + kCatchUpLimit;
-    while (true) {
-        auto& state = ctx.servers[i];
-        if (auto r = read_server_state(*ctx.sessions.at(i), state); !r) {
-            return r;
-        }
-        const auto& s = state.replica;
-        if (!s || s->slave_sql_running != "Yes" || s->last_sql_errno != 0 ||
-            s->last_io_errno != 0) {
-            return make_error(ErrorCode::Aborted,
-                              "replication stopped: " +
-                                  (s ? s->last_io_error + s->last_sql_error
-                                     : std::string("not a replica")));
-        }
-        if (BinlogCoord{s->relay_master_log_file, s->exec_master_log_pos} >= end->binlog) {
-            return {};
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            return make_error(ErrorCode::DeadlineExceeded,
-                              "not caught up in " + std::to_string(kCatchUpLimit.count()) +
-                                  " s (executed " + s->relay_master_log_file + ":" +
-                                  std::to_string(s->exec_master_log_pos) + " of " +
-                                  end->binlog.str() + ")");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-}
 
 }  // namespace
 
@@ -74,7 +39,9 @@ Result<std::string> catch_up_by_gtid(FailoverContext& ctx, std::size_t i, NewSou
     // The cluster follows by file/position: so does it, once GTID brought it level.
     log->info(" {}: replicating from {} by GTID until it has caught up, then by file/position.",
               ctx.label(i), ctx.label(nm));
-    if (auto r = wait_caught_up(ctx, i, nm); !r) {
+    if (auto r = wait_executed_to_end(*ctx.sessions.at(i), ctx.servers[i],
+                                      *ctx.sessions.at(nm), kCatchUpLimit);
+        !r) {
         log->warn(" {}: {}: it stays on GTID replication (MASTER_USE_GTID=slave_pos); switch it "
                   "to file/position later with CHANGE MASTER TO MASTER_USE_GTID=no.",
                   ctx.label(i), r.error().message);

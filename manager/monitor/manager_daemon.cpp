@@ -135,7 +135,9 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master, co
     return result;
 }
 
-Result<config::AppConfig> load_config(const ManagerOptions& options) {
+}  // namespace
+
+Result<config::AppConfig> load_manager_config(const ManagerOptions& options) {
     config::LoadOptions load;
     load.conf_path = options.conf;
     load.global_conf_path = options.global_conf;
@@ -147,6 +149,8 @@ Result<config::AppConfig> load_config(const ManagerOptions& options) {
     }
     return config;
 }
+
+namespace {
 
 /// The continuous manager after a failover that could not be done (or was refused inside
 /// last_failover_minute): nothing is watched until an operator acts; the status says why.
@@ -265,10 +269,6 @@ int watch_once(const config::AppConfig& config, const Watch& w,
 
 }  // namespace
 
-Result<config::AppConfig> load_manager_config(const ManagerOptions& options) {
-    return load_config(options);
-}
-
 bool continuous_mode(const ManagerOptions& options, const config::AppConfig& config) {
     return !options.monitor_only &&
            (options.continuous || (!options.mha_name && config.servers.front().continuous));
@@ -303,7 +303,7 @@ int watch_cluster(const ManagerOptions& options, config::AppConfig config,
     std::optional<config::ServerConfig> rejoin_pending;  // auto_rejoin: the last old master
     for (int round = 1;; ++round) {
         if (round > 1) {
-            auto reloaded = load_config(options);
+            auto reloaded = load_manager_config(options);
             if (!reloaded) {
                 log->error("Continuous mode: reloading {} failed: {}", options.conf,
                            reloaded.error().message);
@@ -328,7 +328,7 @@ int run_manager(const ManagerOptions& options) {
     // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
     setenv("MHA_CONF", options.conf.c_str(), 1);
     setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
-    auto config = load_config(options);
+    auto config = load_manager_config(options);
     if (!config) {
         log::get("manager")->error("{}", config.error().message);
         return 1;

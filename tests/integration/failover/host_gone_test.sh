@@ -33,6 +33,16 @@ CONF=$D/app.cnf
 LOG=$D/manager/manager.log
 mkdir -p "$D/manager"
 status_out() { "$MHA_BIN/masterha_check_status" --conf="$CONF" 2>&1 || true; }
+heal_and_wait_ping_ok() {  # extra heal arguments (e.g. "--from 2"), healed first
+    [ $# -eq 0 ] || sandbox_cmd heal --dir "$D" 1 "$@"
+    sandbox_cmd heal --dir "$D" 1
+    sandbox_cmd heal --dir "$D" 1 --agent
+    for _ in $(seq 1 100); do
+        status_out | grep -q "PING_OK" && break
+        sleep 0.1
+    done
+    status_out | grep -q "PING_OK" || { status_out; cat "$LOG"; sandbox_fail "monitoring did not resume"; }
+}
 
 step "manager starts watching"
 manager_start manager "$CONF"
@@ -51,13 +61,7 @@ if [ "$scenario" = cut_off ]; then
         || { status_out; sandbox_fail "masterha_check_status does not say why there is no failover"; }
     status_out
     grep -q "Starting failover" "$LOG" && { cat "$LOG"; sandbox_fail "a failover started"; }
-    sandbox_cmd heal --dir "$D" 1
-    sandbox_cmd heal --dir "$D" 1 --agent
-    for _ in $(seq 1 100); do
-        status_out | grep -q "PING_OK" && break
-        sleep 0.1
-    done
-    status_out | grep -q "PING_OK" || { status_out; cat "$LOG"; sandbox_fail "monitoring did not resume"; }
+    heal_and_wait_ping_ok
     status_out | grep -q "^Detection:" && sandbox_fail "the status still shows a detection after heal"
     [ "$(sandbox_sql "$D" 1 'SELECT @@read_only')" = 0 ] || sandbox_fail "the master was touched"
     echo PASS
@@ -94,14 +98,7 @@ if [ "$scenario" = probe_cut ]; then
     after=$(sandbox_sql "$D" 3 "SELECT COUNT(*) FROM $MHA_LOAD_TABLE")
     [ "$after" -gt "$before" ] || sandbox_fail "host3 did not replicate during the cut ($before -> $after)"
     grep "does not answer the manager, but" "$LOG" | tail -1
-    sandbox_cmd heal --dir "$D" 1 --from 2
-    sandbox_cmd heal --dir "$D" 1
-    sandbox_cmd heal --dir "$D" 1 --agent
-    for _ in $(seq 1 100); do
-        status_out | grep -q "PING_OK" && break
-        sleep 0.1
-    done
-    status_out | grep -q "PING_OK" || { status_out; cat "$LOG"; sandbox_fail "monitoring did not resume"; }
+    heal_and_wait_ping_ok --from 2
     wait $load || true
     "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1 \
         || { cat "$D/verify.out"; sandbox_fail "verify"; }
