@@ -14,7 +14,7 @@ function h(tag, attrs, ...children) {
     if (key === "class") el.className = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -93,14 +93,18 @@ function tree(servers) {
   return h("ul", { class: "tree" }, items);
 }
 
+function seconds(value) {
+  return value === null || value === undefined ? null : `${Number(value.toFixed(3))} s`;
+}
+
 function failoverSummary(f) {
   if (!f) return h("p", { class: "empty" }, "No failover in the journal.");
   const row = (term, value) => (value === null || value === undefined ? [] : [h("dt", {}, term), h("dd", {}, value)]);
   return h("dl", {},
     row("started", f.started), row("result", f.result),
     row("dead master", f.dead_master), row("new master", f.new_master),
-    row("duration", f.duration_s === null ? null : `${f.duration_s} s`),
-    row("detection", f.detection_seconds === null ? null : `${f.detection_seconds} s`),
+    row("duration", seconds(f.duration_s)),
+    row("detection", seconds(f.detection_seconds)),
     row("saved", f.saved), row("lost", f.lost),
     row("phases", f.phases && f.phases.length ? f.phases.join(" → ") : null),
     row("re-plans", f.replans && f.replans.length ? f.replans.join("; ") : null),
