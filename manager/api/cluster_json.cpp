@@ -1,8 +1,8 @@
 #include "manager/api/cluster_json.hpp"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "manager/state/status_file.hpp"
 

@@ -17,9 +17,9 @@ Result<ClusterPath> parse_cluster_path(std::string_view rest) {
     if (slash != std::string_view::npos) {
         path.what = std::string(rest.substr(slash + 1));
         if (path.what != "failovers" && path.what != "switch") {
-            return make_error(ErrorCode::NotFound,
-                              "no such route: /api/v1/clusters/" + std::string(rest) +
-                                  " (a cluster has /failovers and /switch)");
+            return make_error(ErrorCode::NotFound, "no such route: /api/v1/clusters/" +
+                                                       std::string(rest) +
+                                                       " (a cluster has /failovers and /switch)");
         }
     }
     return path;

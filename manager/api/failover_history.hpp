@@ -1,10 +1,9 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "manager/failover/journal.hpp"
 
@@ -21,12 +20,12 @@ struct FailoverRecord {
     std::string new_master;   ///< empty when none was promoted
     std::optional<double> duration_s;
     std::optional<double> detection_seconds;  ///< nullopt: started by hand, or unknown
-    std::vector<std::string> phases;   ///< phases reached, in order
-    std::vector<std::string> replans;  ///< the Replan entries' details
-    std::vector<std::string> notes;    ///< OldMasterNotFenced, unreadable lines
-    std::string saved;  ///< what was saved from the dead master's binlog ("" unknown)
-    std::string lost;   ///< "0" or the named shortfall ("" unknown: a journal before issue 31)
-    std::string error;  ///< why it failed
+    std::vector<std::string> phases;          ///< phases reached, in order
+    std::vector<std::string> replans;         ///< the Replan entries' details
+    std::vector<std::string> notes;           ///< OldMasterNotFenced, unreadable lines
+    std::string saved;       ///< what was saved from the dead master's binlog ("" unknown)
+    std::string lost;        ///< "0" or the named shortfall ("" unknown: a journal before issue 31)
+    std::string error;       ///< why it failed
     nlohmann::json summary;  ///< the Summary entry's object; null when it has none
 };
 

@@ -26,8 +26,7 @@ AgentView ask_agent(const config::ServerConfig& server, std::chrono::millisecond
     }
     view.reachable = true;
     view.version = health->agent_version;
-    if (health->fence == "fenced" || health->fence == "none" ||
-        health->fence == "not_configured") {
+    if (health->fence == "fenced" || health->fence == "none" || health->fence == "not_configured") {
         view.fence = health->fence;
     }
     return view;

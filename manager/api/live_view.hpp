@@ -6,10 +6,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "manager/service/cluster_directory.hpp"
 #include "manager/topology/server_state.hpp"

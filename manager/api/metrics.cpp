@@ -12,10 +12,12 @@ namespace mha::manager::api {
 namespace {
 
 constexpr std::array kStates = {
-    MonitorStatus::PingOk,          MonitorStatus::NotRunning,      MonitorStatus::PartiallyRunning,
-    MonitorStatus::InitializingMonitor, MonitorStatus::PingFailing, MonitorStatus::PingFailed,
-    MonitorStatus::RetryingMonitor, MonitorStatus::ConfigError,     MonitorStatus::TimestampOld,
-    MonitorStatus::FailoverRunning, MonitorStatus::FailoverError,
+    MonitorStatus::PingOk,           MonitorStatus::NotRunning,
+    MonitorStatus::PartiallyRunning, MonitorStatus::InitializingMonitor,
+    MonitorStatus::PingFailing,      MonitorStatus::PingFailed,
+    MonitorStatus::RetryingMonitor,  MonitorStatus::ConfigError,
+    MonitorStatus::TimestampOld,     MonitorStatus::FailoverRunning,
+    MonitorStatus::FailoverError,
 };
 
 /// Integers as integers (counters read better), anything else in fmt's shortest form.
@@ -93,7 +95,8 @@ void server_families(Exposition& out, const std::vector<ClusterMetrics>& cluster
     });
     out.family("mha_replica_sql_running", "gauge", "Slave_SQL_Running is Yes (replicas only).");
     per_server(out, clusters, [](const ServerView& s) -> V {
-        return s.state.replica ? V(flag(s.state.replica->slave_sql_running == "Yes")) : std::nullopt;
+        return s.state.replica ? V(flag(s.state.replica->slave_sql_running == "Yes"))
+                               : std::nullopt;
     });
     out.family("mha_replica_seconds_behind_master", "gauge",
                "Seconds_Behind_Master (only when the replica knows it).");

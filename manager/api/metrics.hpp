@@ -14,8 +14,8 @@ namespace mha::manager::api {
 /// What /metrics says of one cluster.
 struct ClusterMetrics {
     std::string app;
-    bool running = false;         ///< its watch thread is alive
-    std::string state;            ///< MHA's status name ("NOT_RUNNING" without a status file)
+    bool running = false;  ///< its watch thread is alive
+    std::string state;     ///< MHA's status name ("NOT_RUNNING" without a status file)
     std::uint64_t pings_ok = 0;
     std::uint64_t pings_failed = 0;
     std::shared_ptr<const LiveView> live;  ///< null: not read

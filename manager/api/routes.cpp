@@ -1,9 +1,8 @@
 // The manager's HTTPS routes (issue 31): the JSON API, /metrics and the web page.
-#include "manager/api/api.hpp"
-
 #include <memory>
 #include <optional>
 
+#include "manager/api/api.hpp"
 #include "manager/api/cluster_json.hpp"
 #include "manager/api/cluster_path.hpp"
 #include "manager/api/failover_history.hpp"
@@ -22,8 +21,9 @@ constexpr auto kLiveTtl = std::chrono::milliseconds(1000);
 /// What every handler shares; owned by the router's handlers (shared_ptr).
 struct Api {
     explicit Api(service::ClusterDirectory& directory)
-        : clusters(directory),
-          live(kLiveTtl, [](const service::ClusterInfo& c) { return read_live(c, ReadOptions{}); }) {}
+        : clusters(directory), live(kLiveTtl, [](const service::ClusterInfo& c) {
+              return read_live(c, ReadOptions{});
+          }) {}
 
     service::ClusterDirectory& clusters;  // outlives the router (make_router's contract)
     LiveCache live;
@@ -60,9 +60,9 @@ http::Response show_cluster(Api& api, const service::ClusterInfo& cluster) {
     const auto status = read_status_facts(cluster);
     auto out = cluster_summary(cluster, status, history_of(cluster));
     out["servers"] = servers_json(*live, status.master);
-    out["read_at"] = iso_time(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  live->read_at.time_since_epoch())
-                                  .count());
+    out["read_at"] = iso_time(
+        std::chrono::duration_cast<std::chrono::milliseconds>(live->read_at.time_since_epoch())
+            .count());
     if (!live->config_error.empty()) {
         out["config_error"] = live->config_error;
     }
@@ -128,9 +128,9 @@ http::Response cluster_route(Api& api, const http::Request& request) {
         return switch_master(api, path->app, request.body);
     }
     if (path->what == "switch") {
-        return http::Response::error(405, "method_not_allowed",
-                                     "the switch is POST /api/v1/clusters/" + path->app +
-                                         "/switch with a JSON body");
+        return http::Response::error(
+            405, "method_not_allowed",
+            "the switch is POST /api/v1/clusters/" + path->app + "/switch with a JSON body");
     }
     auto cluster = api.find(path->app);
     if (!cluster) {
@@ -185,8 +185,8 @@ http::Router make_router(service::ClusterDirectory& clusters) {
     router.add(http::Method::Post, std::string(kClusterPrefix), by_cluster, prefix);
     http::RouteOptions slow;
     slow.slow = true;
-    router.add(http::Method::Get, "/metrics", [api](const http::Request&) { return metrics(*api); },
-               slow);
+    router.add(
+        http::Method::Get, "/metrics", [api](const http::Request&) { return metrics(*api); }, slow);
     add_page(router);
     return router;
 }

@@ -20,8 +20,8 @@ Result<int> integer(const std::string& key, const nlohmann::json& value, std::in
                     std::int64_t max) {
     if (!value.is_number_integer() || value.get<std::int64_t>() < min ||
         value.get<std::int64_t>() > max) {
-        return tl::unexpected(bad(key, "must be an integer from " + std::to_string(min) + " to " +
-                                           std::to_string(max)));
+        return tl::unexpected(bad(
+            key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)));
     }
     return static_cast<int>(value.get<std::int64_t>());
 }
@@ -56,8 +56,9 @@ Result<void> apply(SwitchoverOptions& o, const std::string& key, const nlohmann:
         (key == "dry_run" ? o.dry_run : o.orig_master_is_new_slave) = *b;
         return {};
     }
-    return tl::unexpected(bad(key, "unknown key (known: new_master_host, new_master_port, "
-                                   "orig_master_is_new_slave, running_updates_limit, dry_run)"));
+    return tl::unexpected(bad(key,
+                              "unknown key (known: new_master_host, new_master_port, "
+                              "orig_master_is_new_slave, running_updates_limit, dry_run)"));
 }
 
 }  // namespace

@@ -104,7 +104,9 @@ nlohmann::json replicas_json(const FailoverContext& ctx) {
     for (auto i : ctx.lost) {
         lost.push_back(ctx.label(i));
     }
-    return {{"recovered", recovered}, {"failed", failed}, {"left_out", left_out},
+    return {{"recovered", recovered},
+            {"failed", failed},
+            {"left_out", left_out},
             {"lost_during", lost}};
 }
 
@@ -117,8 +119,8 @@ std::string failover_result_name(int exit_code) {
     return exit_code == kFailoverPartial ? "partial" : "failed";
 }
 
-nlohmann::json failover_summary(const FailoverContext& ctx, int exit_code,
-                                const std::string& error, double duration_seconds) {
+nlohmann::json failover_summary(const FailoverContext& ctx, int exit_code, const std::string& error,
+                                double duration_seconds) {
     const bool known_dead = ctx.dead < ctx.config.servers.size() && !ctx.servers.empty();
     nlohmann::json j = {
         {"result", failover_result_name(exit_code)},
@@ -126,9 +128,8 @@ nlohmann::json failover_summary(const FailoverContext& ctx, int exit_code,
         {"dead_master", known_dead ? ctx.label(ctx.dead) : ctx.options.dead_master_host},
         {"new_master", ctx.new_master ? nlohmann::json(ctx.label(*ctx.new_master)) : nullptr},
         {"duration_s", std::round(duration_seconds * 1000.0) / 1000.0},
-        {"detection_seconds", ctx.options.detection_seconds
-                                  ? nlohmann::json(*ctx.options.detection_seconds)
-                                  : nullptr},
+        {"detection_seconds",
+         ctx.options.detection_seconds ? nlohmann::json(*ctx.options.detection_seconds) : nullptr},
         {"saved", saved_text(ctx)},
         {"lost", lost_text(ctx, exit_code, error)},
         {"old_master_fenced", fenced_json(ctx)},

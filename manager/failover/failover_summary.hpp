@@ -1,8 +1,7 @@
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "manager/failover/failover_context.hpp"
 
@@ -15,8 +14,8 @@ namespace mha::manager {
 /// master's binlog, as the report says), lost ("0" when the new master holds every event the
 /// dead master logged, else the named shortfall), old_master_fenced (null: not reached),
 /// replicas (recovered, failed, left_out, lost_during) and error.
-nlohmann::json failover_summary(const FailoverContext& ctx, int exit_code,
-                                const std::string& error, double duration_seconds);
+nlohmann::json failover_summary(const FailoverContext& ctx, int exit_code, const std::string& error,
+                                double duration_seconds);
 
 /// "done" (0), "partial" (10) or "failed" (anything else): the result label of an exit code.
 std::string failover_result_name(int exit_code);

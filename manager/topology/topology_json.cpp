@@ -26,9 +26,15 @@ nlohmann::json replication_json(const mysql::ReplicaStatus& r) {
 
 nlohmann::json server_json(const config::AppConfig& config, const ServerState& s) {
     nlohmann::json j = {
-        {"name", s.name}, {"hostname", s.hostname}, {"ip", s.ip}, {"port", s.port},
-        {"alive", s.alive()}, {"server_id", s.server_id}, {"read_only", s.read_only},
-        {"log_bin", s.log_bin}, {"version", s.version ? s.version->text : ""},
+        {"name", s.name},
+        {"hostname", s.hostname},
+        {"ip", s.ip},
+        {"port", s.port},
+        {"alive", s.alive()},
+        {"server_id", s.server_id},
+        {"read_only", s.read_only},
+        {"log_bin", s.log_bin},
+        {"version", s.version ? s.version->text : ""},
     };
     if (const auto* server = config.find_server(s.name); server && server->node_label) {
         j["node_label"] = *server->node_label;

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/config/app_config.hpp"
 #include "manager/topology/server_state.hpp"

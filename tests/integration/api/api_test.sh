@@ -49,6 +49,7 @@ CNF
 URL=https://$listen_ip:7444
 LOG=$D/manager/manager.log
 on_failure() { cp -f "$W/service.log" "$LOG" "$ART/" 2>/dev/null || true; echo "artefacts: $ART" >&2; }
+# shellcheck disable=SC2016  # evaluated at exit, when $passed says how the test ended
 sandbox_on_exit '[ "${passed:-0}" = 1 ] || on_failure'
 
 # call WHO METHOD PATH [BODY]: the body goes to $W/body, the status to $code.
@@ -255,7 +256,7 @@ mapfile -t v < <(metrics_sample "mha_failovers_total{$cl,result=\"done\"}" \
     "mha_monitor_state{$cl,state=\"PING_OK\"}")
 echo "after the failover: failovers_total{done}=${v[0]} duration=${v[1]} s detection=${v[2]} s"
 [ "${v[0]}" = 1.0 ] || sandbox_fail "mha_failovers_total{result=\"done\"} is ${v[0]}, expected 1"
-[ "${v[1]}" != absent ] && [ "${v[3]}" = 1.0 ] || sandbox_fail "after the failover: ${v[*]}"
+if [ "${v[1]}" = absent ] || [ "${v[3]}" != 1.0 ]; then sandbox_fail "after the failover: ${v[*]}"; fi
 cp "$W/metrics.txt" "$ART/metrics.txt"
 expect monitor GET /api/v1/clusters/app1/failovers 200
 cp "$W/body" "$ART/failovers.json"
@@ -284,6 +285,7 @@ tail -2 "$D/manager/app1.failover.journal" | head -1 | grep -q '"phase":"Summary
 
 kill -TERM "$service"
 wait "$service" || true
+# shellcheck disable=SC2034  # read by the exit hook
 passed=1
 echo "artefacts (screenshot, page text, metrics, history): $ART"
 echo PASS

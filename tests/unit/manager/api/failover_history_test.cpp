@@ -19,10 +19,12 @@ void add_failover(std::vector<JournalEntry>& j, const std::string& day, const st
     j.push_back(entry(day + "T10:00:00Z", "CheckConfig", d));
     j.push_back(entry(day + "T10:00:01Z", "StopReplicaIo", d));
     j.push_back(entry(day + "T10:00:02Z", "SelectNewMaster", d));
-    j.push_back(entry(day + "T10:00:03Z", "RecoverNewMaster", d + " new_master=h2(127.0.0.2:3306)"));
+    j.push_back(
+        entry(day + "T10:00:03Z", "RecoverNewMaster", d + " new_master=h2(127.0.0.2:3306)"));
     j.push_back(entry(day + "T10:00:05Z", "Summary", summary));
-    j.push_back(entry(day + "T10:00:05Z", end, end == "Done" ? d + " new_master=h2(127.0.0.2:3306)"
-                                                             : "h2 is read_only at the end"));
+    j.push_back(
+        entry(day + "T10:00:05Z", end,
+              end == "Done" ? d + " new_master=h2(127.0.0.2:3306)" : "h2 is read_only at the end"));
 }
 
 }  // namespace
@@ -30,21 +32,23 @@ void add_failover(std::vector<JournalEntry>& j, const std::string& day, const st
 TEST_CASE("failover history: every failover of the journal with its summary", "[api]") {
     std::vector<JournalEntry> j;
     j.push_back(entry("2026-12-01T09:00:00Z", "OldMasterNotFenced", "before any failover"));
-    add_failover(j, "2026-12-01",
-                 R"J({"result":"done","exit_code":0,"dead_master":"h1(127.0.0.1:3306)",)J"
-                 R"J("new_master":"h2(127.0.0.2:3306)","duration_s":4.25,"detection_seconds":1.5,)J"
-                 R"J("saved":"Saved 120 bytes of binlog events from the dead master h1","lost":"0",)J"
-                 R"J("old_master_fenced":true})J",
-                 "Done");
+    add_failover(
+        j, "2026-12-01",
+        R"J({"result":"done","exit_code":0,"dead_master":"h1(127.0.0.1:3306)",)J"
+        R"J("new_master":"h2(127.0.0.2:3306)","duration_s":4.25,"detection_seconds":1.5,)J"
+        R"J("saved":"Saved 120 bytes of binlog events from the dead master h1","lost":"0",)J"
+        R"J("old_master_fenced":true})J",
+        "Done");
     add_failover(j, "2026-12-02",
                  R"J({"result":"partial","exit_code":10,"dead_master":"h1(127.0.0.1:3306)",)J"
                  R"J("new_master":"h2(127.0.0.2:3306)","duration_s":7,"detection_seconds":null,)J"
                  R"J("saved":"nothing","lost":"0"})J",
                  "Done");
-    add_failover(j, "2026-12-03",
-                 R"J({"result":"failed","exit_code":1,"dead_master":"h1(127.0.0.1:3306)",)J"
-                 R"J("new_master":null,"duration_s":2,"lost":"unknown: the failover did not finish"})J",
-                 "Failed");
+    add_failover(
+        j, "2026-12-03",
+        R"J({"result":"failed","exit_code":1,"dead_master":"h1(127.0.0.1:3306)",)J"
+        R"J("new_master":null,"duration_s":2,"lost":"unknown: the failover did not finish"})J",
+        "Failed");
     auto history = failover_history(j);
     REQUIRE(history.size() == 3);
 
@@ -82,7 +86,8 @@ TEST_CASE("failover history: a garbled line is a note of its failover, not the e
     std::vector<JournalEntry> j;
     add_failover(j, "2026-12-01", R"J({"result":"done","exit_code":0,"lost":"0"})J", "Done");
     j.insert(j.begin() + 2, parse_journal_line("{\"time\":\"2026-12-01T10:00:0"));
-    j.insert(j.begin() + 3, entry("2026-12-01T10:00:02Z", "Replan", "lost=h3(127.0.0.3:3306) at=Phase 4"));
+    j.insert(j.begin() + 3,
+             entry("2026-12-01T10:00:02Z", "Replan", "lost=h3(127.0.0.3:3306) at=Phase 4"));
     auto history = failover_history(j);
     REQUIRE(history.size() == 1);
     CHECK(history[0].result == "done");

@@ -1,10 +1,9 @@
-#include "manager/api/live_view.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <thread>
+
+#include "manager/api/live_view.hpp"
 
 using mha::manager::api::LiveCache;
 using mha::manager::api::LiveView;

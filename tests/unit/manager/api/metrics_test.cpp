@@ -1,7 +1,6 @@
 #include "manager/api/metrics.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <regex>
 #include <sstream>
@@ -17,8 +16,8 @@ ServerView server(const std::string& host, bool alive, bool replica) {
     ServerView s;
     s.state.hostname = host;
     s.state.port = 3306;
-    s.state.reachability = alive ? mha::manager::Reachability::Alive
-                                 : mha::manager::Reachability::Dead;
+    s.state.reachability =
+        alive ? mha::manager::Reachability::Alive : mha::manager::Reachability::Dead;
     s.state.read_only = replica;
     if (replica) {
         s.state.replica.emplace();
@@ -32,7 +31,8 @@ ServerView server(const std::string& host, bool alive, bool replica) {
     return s;
 }
 
-FailoverRecord failover(const std::string& result, double duration, std::optional<double> detection) {
+FailoverRecord failover(const std::string& result, double duration,
+                        std::optional<double> detection) {
     FailoverRecord r;
     r.result = result;
     r.duration_s = duration;
@@ -42,7 +42,8 @@ FailoverRecord failover(const std::string& result, double duration, std::optiona
 
 ClusterMetrics cluster() {
     auto live = std::make_shared<LiveView>();
-    live->servers = {server("h1", true, false), server("h2", true, true), server("h3", false, false)};
+    live->servers = {server("h1", true, false), server("h2", true, true),
+                     server("h3", false, false)};
     ClusterMetrics c{"app1", true, "PING_OK", 41, 2, live, {}};
     c.history = {failover("done", 9, 1.5), failover("failed", 3, std::nullopt),
                  failover("done", 4.5, 2.25), failover("unfinished", 1, std::nullopt)};

@@ -1,11 +1,9 @@
-#include "manager/api/api.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 
+#include "manager/api/api.hpp"
 #include "manager/failover/journal.hpp"
 #include "manager/state/status_file.hpp"
 
@@ -94,7 +92,8 @@ TEST_CASE("manager_role_allows: admin everything, monitor only reads", "[api]") 
     CHECK(manager_role_allows(ClientRole::Monitor, Method::Get, "/api/v1/clusters/app1"));
     CHECK(manager_role_allows(ClientRole::Monitor, Method::Head, "/"));
     CHECK(manager_role_allows(ClientRole::Monitor, Method::Get, "/metrics"));
-    CHECK_FALSE(manager_role_allows(ClientRole::Monitor, Method::Post, "/api/v1/clusters/app1/switch"));
+    CHECK_FALSE(
+        manager_role_allows(ClientRole::Monitor, Method::Post, "/api/v1/clusters/app1/switch"));
     CHECK_FALSE(manager_role_allows(ClientRole::Monitor, Method::Put, "/api/v1/clusters"));
     CHECK_FALSE(manager_role_allows(ClientRole::Monitor, Method::Delete, "/"));
 }
@@ -105,8 +104,9 @@ TEST_CASE("manager API: the cluster list from status files and journals", "[api]
                                        {1234, mha::manager::MonitorStatus::PingOk, "h1", ""}));
     REQUIRE(mha::manager::append_journal(f.directory->infos[0].journal_path, "CheckConfig",
                                          "dead_master=h0(1.1.1.1:3306)"));
-    REQUIRE(mha::manager::append_journal(f.directory->infos[0].journal_path, "Done",
-                                         "dead_master=h0(1.1.1.1:3306) new_master=h1(1.1.1.2:3306)"));
+    REQUIRE(
+        mha::manager::append_journal(f.directory->infos[0].journal_path, "Done",
+                                     "dead_master=h0(1.1.1.1:3306) new_master=h1(1.1.1.2:3306)"));
     auto r = f.call(Method::Get, "/api/v1/clusters");
     REQUIRE(r.status == 200);
     auto list = body_of(r)["clusters"];
@@ -133,8 +133,10 @@ TEST_CASE("manager API: one cluster, its failovers, and errors as JSON", "[api]"
     }
     SECTION("the failover history") {
         const auto& journal = f.directory->infos[1].journal_path;
-        REQUIRE(mha::manager::append_journal(journal, "CheckConfig", "dead_master=h1(1.1.1.1:3306)"));
-        REQUIRE(mha::manager::append_journal(journal, "Summary", R"({"result":"done","exit_code":0,"lost":"0"})"));
+        REQUIRE(
+            mha::manager::append_journal(journal, "CheckConfig", "dead_master=h1(1.1.1.1:3306)"));
+        REQUIRE(mha::manager::append_journal(journal, "Summary",
+                                             R"({"result":"done","exit_code":0,"lost":"0"})"));
         REQUIRE(mha::manager::append_journal(journal, "Done", ""));
         auto r = f.call(Method::Get, "/api/v1/clusters/app2/failovers");
         REQUIRE(r.status == 200);

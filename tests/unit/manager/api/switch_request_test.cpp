@@ -47,11 +47,14 @@ TEST_CASE("switch request: bad bodies are refused naming the key", "[api]") {
     CHECK(error_of(R"({"dry_run":"yes"})") == "\"dry_run\": must be true or false");
     CHECK(error_of(R"({"orig_master_is_new_slave":1})") ==
           "\"orig_master_is_new_slave\": must be true or false");
-    CHECK(error_of(R"({"new_master_port":"3306"})").find("\"new_master_port\": must be an integer") == 0);
+    CHECK(
+        error_of(R"({"new_master_port":"3306"})").find("\"new_master_port\": must be an integer") ==
+        0);
     CHECK(error_of(R"({"new_master_port":70000})") ==
           "\"new_master_port\": must be an integer from 1 to 65535");
     CHECK(error_of(R"({"new_master_port":3306.5})").find("\"new_master_port\"") == 0);
     CHECK(error_of(R"({"running_updates_limit":-1})").find("\"running_updates_limit\"") == 0);
-    CHECK(error_of(R"({"new_master_host":""})").find("\"new_master_host\": must be a non-empty") == 0);
+    CHECK(error_of(R"({"new_master_host":""})").find("\"new_master_host\": must be a non-empty") ==
+          0);
     CHECK(error_of(R"({"new_master_host":["h2"]})").find("\"new_master_host\"") == 0);
 }

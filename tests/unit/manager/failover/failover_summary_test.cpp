@@ -64,7 +64,8 @@ TEST_CASE("failover summary: a clean failover lost nothing, on evidence", "[fail
     f.promoted();
     f.ctx.options.detection_seconds = 1.25;
     f.ctx.dead_binlog_readable = true;
-    f.ctx.report.push_back("Saved 342 bytes of binlog events from the dead master h1(10.0.0.1:3306)");
+    f.ctx.report.push_back(
+        "Saved 342 bytes of binlog events from the dead master h1(10.0.0.1:3306)");
     auto j = failover_summary(f.ctx, kFailoverOk, "", 6.1234);
     CHECK(j["result"] == "done");
     CHECK(j["exit_code"] == 0);
@@ -93,9 +94,11 @@ TEST_CASE("failover summary: an unreadable dead master's binlog is the named sho
           "[failover]") {
     Fixture f;
     f.promoted();
-    f.ctx.report.push_back("The dead master's binlog could not be saved: its agent (h1) is unreachable.");
+    f.ctx.report.push_back(
+        "The dead master's binlog could not be saved: its agent (h1) is unreachable.");
     auto j = failover_summary(f.ctx, kFailoverOk, "", 3);
-    CHECK(j["lost"] == "The dead master's binlog could not be saved: its agent (h1) is unreachable.");
+    CHECK(j["lost"] ==
+          "The dead master's binlog could not be saved: its agent (h1) is unreachable.");
     CHECK(j["saved"] == j["lost"]);
 }
 
