@@ -7,6 +7,9 @@
 #      waits past the timeout: the monitor logs the fall back within two ping intervals (1 s
 #      each), masterha_check_status's Reason: line says so; IO threads started and a write:
 #      "semi-synchronous again", the Reason: line gone.
+#   switch: the manager stopped, an online switch to host2 and back (--orig_master_is_new_slave):
+#      each time the new master is the semi-sync master (AFTER_SYNC, the old master's timeout),
+#      the old master's master side is off, both replicas acknowledge; the report says so.
 #   3. host gone: under the app load, host2's (the candidate's) IO thread stopped for 2 s while
 #      host3 goes on acknowledging, then the master's host dies (kill-host: mysqld and agent):
 #      verify (without --died: every acknowledged row must be on the survivors) finds every
@@ -93,6 +96,37 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
+step "switch: to host2 and back, semi-sync roles kept"
+"$MHA_BIN/masterha_stop" --conf="$CONF" >"$OUT" 2>&1 || { cat "$OUT"; sandbox_fail "masterha_stop"; }
+for _ in $(seq 1 50); do kill -0 "$manager" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$manager" 2>/dev/null && sandbox_fail "the manager still runs after masterha_stop"
+ss() { sql "$1" "SHOW GLOBAL VARIABLES LIKE '$2'; SHOW GLOBAL STATUS LIKE '$2'" | cut -f2 | head -1; }
+switch_to() {  # NEW OLD OTHER
+    local new=$1 old=$2 other=$3
+    "$MHA_BIN/masterha_master_switch" --conf="$CONF" --master_state=alive --interactive=0 \
+        --new_master_host="$(addr "$new")" --orig_master_is_new_slave >"$D/switch.out" 2>&1 \
+        || { cat "$D/switch.out"; sandbox_fail "switch to host$new failed"; }
+    grep -q "making $(addr "$new")(.*) the semi-sync master before read_only=0 (timeout 2000 ms, the original master's)" "$D/switch.out" \
+        || { cat "$D/switch.out"; sandbox_fail "switch: no semi-sync master line"; }
+    grep -q "Durability: semi_sync, in force: $(addr "$new")(.*) is the semi-sync master (AFTER_SYNC) since before read_only=0; acknowledgers: " "$D/switch.out" \
+        || { cat "$D/switch.out"; sandbox_fail "switch report: no durability line"; }
+    [ "$(ss "$new" rpl_semi_sync_master_enabled)" = ON ] || sandbox_fail "switch: new master's semi-sync off"
+    [ "$(ss "$new" rpl_semi_sync_master_wait_point)" = AFTER_SYNC ] || sandbox_fail "switch: wait point"
+    [ "$(ss "$new" rpl_semi_sync_master_timeout)" = 2000 ] || sandbox_fail "switch: timeout"
+    [ "$(ss "$old" rpl_semi_sync_master_enabled)" = OFF ] || sandbox_fail "switch: old master's master side on"
+    [ "$(ss "$old" rpl_semi_sync_slave_enabled)" = ON ] || sandbox_fail "switch: old master does not acknowledge"
+    [ "$(ss "$other" rpl_semi_sync_slave_enabled)" = ON ] || sandbox_fail "switch: replica does not acknowledge"
+    for _ in $(seq 1 100); do
+        [ "$(ss "$new" Rpl_semi_sync_master_clients)" = 2 ] && break
+        sleep 0.1
+    done
+    [ "$(ss "$new" Rpl_semi_sync_master_clients)" = 2 ] || sandbox_fail "switch: not 2 acknowledgers"
+}
+switch_to 2 1 3
+switch_to 1 2 3
+check_repl 0 "$(addr 1) (master): semi-sync on:" "MySQL Replication Health is OK."
+manager_start manager "$CONF"
+
 step "3. the master's host dies while host2's IO thread had been stopped for 2 s"
 "$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 8 --acked "$D/acked" >"$D/load.out" 2>&1 &
 load=$!
@@ -124,7 +158,6 @@ grep -q "$(addr $other)(.*): semi-sync before its IO thread starts: rpl_semi_syn
 grep -q "Durability: semi_sync, in force: $(addr $nm)(.*) is the semi-sync master (AFTER_SYNC) since before read_only=0; acknowledgers: $(addr $other)" "$LOG" \
     || { cat "$LOG"; sandbox_fail "the Failover Report does not state the durability"; }
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify: an acknowledged row is missing"; }
-ss() { sql "$1" "SHOW GLOBAL VARIABLES LIKE '$2'; SHOW GLOBAL STATUS LIKE '$2'" | cut -f2 | head -1; }
 [ "$(ss $nm rpl_semi_sync_master_enabled)" = ON ] || sandbox_fail "new master: semi-sync master off"
 [ "$(ss $nm rpl_semi_sync_master_wait_point)" = AFTER_SYNC ] || sandbox_fail "new master: wait point"
 [ "$(ss $nm rpl_semi_sync_master_timeout)" = 2000 ] || sandbox_fail "new master: not the old timeout"
