@@ -25,6 +25,15 @@ enum class HookPasswords { CommandLine, Environment, File };
 /// "command_line", "environment" or "file", as the config writes them.
 std::string_view hook_passwords_name(HookPasswords how);
 
+/// What a commit acknowledged to a client is promised (issue 32): Async as MHA (a transaction
+/// only the master had can be lost with its host), SemiSync (the master waits AFTER_SYNC until
+/// one replica that may acknowledge has it; the manager checks this and keeps it true through
+/// failover and switchover).
+enum class Durability { Async, SemiSync };
+
+/// "async" or "semi_sync", as the config writes them.
+std::string_view durability_name(Durability d);
+
 /// One server as MHA 0.58 sees it: every one of its 42 parameters, typed, with MHA's defaults,
 /// plus our agent keys. Local-only keys (hostname, ip, ssh_host, ssh_ip, node_label,
 /// candidate_master, no_master, ignore_fail, skip_init_ssh_check, agent_host) come from the
@@ -105,6 +114,8 @@ struct ServerConfig {
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).
     bool check_errant_gtid = true;
+    /// [server default] durability = async | semi_sync (issue 32).
+    Durability durability = Durability::Async;
 };
 
 /// A `[binlogN]` block: a binlog server, used only to fetch missing binlog events. MHA reads

@@ -184,6 +184,7 @@ SwitchResult run_switchover(const config::AppConfig& config, const SwitchoverOpt
     }
     switch_replicas(ctx);
     orig_master_to_slave(ctx);
+    report_semi_sync(ctx);
     check_divergence(ctx);
     return finish(ctx);
 }

@@ -31,6 +31,9 @@ std::string text_of(const std::string& s) { return s; }
 std::string text_of(const std::optional<std::string>& s) { return s.value_or("<unset>"); }
 std::string text_of(bool b) { return b ? "1" : "0"; }
 std::string text_of(int n) { return std::to_string(n); }
+std::string text_of(mha::config::Durability d) {
+    return std::string(mha::config::durability_name(d));
+}
 std::string text_of(PingType t) { return std::string(ping_type_name(t)); }
 std::string text_of(mha::config::HookPasswords h) {
     return std::string(mha::config::hook_passwords_name(h));
@@ -115,10 +118,10 @@ std::vector<Key> keys() {
         {"hook_passwords", false, "file", "file", "command_line", "command_line",
          field(&S::hook_passwords)},
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
-        {"agent_silence_timeout", false, "7", "7", "120", "120",
-         field(&S::agent_silence_timeout)},
+        {"agent_silence_timeout", false, "7", "7", "120", "120", field(&S::agent_silence_timeout)},
         {"continuous", false, "1", "1", "0", "0", field(&S::continuous)},
         {"auto_rejoin", false, "1", "1", "0", "0", field(&S::auto_rejoin)},
+        {"durability", false, "semi_sync", "semi_sync", "async", "async", field(&S::durability)},
     };
 }
 
