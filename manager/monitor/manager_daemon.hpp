@@ -18,6 +18,8 @@ struct WatchControl {
     const std::atomic<bool>& stop;  ///< set: the watch returns soon (0, or the error's code)
     std::function<void(bool ok)> on_ping;  ///< after every ping of the master, good or failed
     bool force_continuous = false;  ///< the service: always continuous mode
+    /// durability=semi_sync: the master's semi-sync condition after every good ping.
+    std::function<void(const std::string&)> on_semi_sync = {};
 };
 
 /// The config as masterha_manager loads it (--workdir applied).
