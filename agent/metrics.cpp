@@ -2,25 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/http/prometheus.hpp"
+
 namespace mha::agent {
 
 namespace {
-
-// Label values escape backslash, double quote and newline (exposition format 0.0.4).
-std::string label_value(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
@@ -42,7 +28,8 @@ std::string render_metrics(const proto::MysqldHealth& mysqld, double uptime_seco
                            const RequestCounters::Counts& counts) {
     std::string out;
     family(out, "mha_agent_info", "gauge", "The agent's version (always 1).");
-    out += fmt::format("mha_agent_info{{version=\"{}\"}} 1\n", label_value(MHA_VERSION));
+    out +=
+        fmt::format("mha_agent_info{{version=\"{}\"}} 1\n", http::escape_label_value(MHA_VERSION));
     family(out, "mha_agent_uptime_seconds", "gauge", "Seconds since the agent started.");
     out += fmt::format("mha_agent_uptime_seconds {:.3f}\n", uptime_seconds);
     family(out, "mha_agent_mysqld_up", "gauge",
@@ -59,7 +46,8 @@ std::string render_metrics(const proto::MysqldHealth& mysqld, double uptime_seco
     for (const auto& [key, count] : counts) {
         const auto& [route, status] = key;
         out += fmt::format("mha_agent_http_requests_total{{route=\"{}\",code=\"{}\"}} {}\n",
-                           label_value(route.empty() ? "unmatched" : route), status, count);
+                           http::escape_label_value(route.empty() ? "unmatched" : route), status,
+                           count);
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 
+#include "common/http/prometheus.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager::api {
@@ -57,11 +58,11 @@ private:
 };
 
 std::string cluster_label(const ClusterMetrics& c) {
-    return "cluster=\"" + escape_label_value(c.app) + "\"";
+    return "cluster=\"" + http::escape_label_value(c.app) + "\"";
 }
 
 std::string server_labels(const ClusterMetrics& c, const ServerView& s) {
-    return cluster_label(c) + ",server=\"" + escape_label_value(s.state.address()) + "\"";
+    return cluster_label(c) + ",server=\"" + http::escape_label_value(s.state.address()) + "\"";
 }
 
 /// One family over every server of every cluster; `value` returns nullopt to leave a server out.
@@ -192,21 +193,6 @@ void cluster_families(Exposition& out, const std::vector<ClusterMetrics>& cluste
 
 }  // namespace
 
-std::string escape_label_value(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 std::string render_metrics(const std::vector<ClusterMetrics>& clusters) {
     Exposition out;

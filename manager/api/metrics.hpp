@@ -31,7 +31,5 @@ struct ClusterMetrics {
 /// whether the master's commits wait for an acknowledgement.
 std::string render_metrics(const std::vector<ClusterMetrics>& clusters);
 
-/// A label value escaped for the text format: backslash, double quote and newline.
-std::string escape_label_value(std::string_view text);
 
 }  // namespace mha::manager::api

@@ -5,6 +5,8 @@
 #include <regex>
 #include <sstream>
 
+#include "common/http/prometheus.hpp"
+
 using mha::manager::api::ClusterMetrics;
 using mha::manager::api::FailoverRecord;
 using mha::manager::api::LiveView;
@@ -129,7 +131,7 @@ TEST_CASE("manager metrics: every family has HELP and TYPE once, counters end in
 }
 
 TEST_CASE("manager metrics: label values are escaped", "[api]") {
-    CHECK(mha::manager::api::escape_label_value("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+    CHECK(mha::http::escape_label_value("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
     auto c = cluster();
     auto live = std::make_shared<LiveView>(*c.live);
     live->servers[0].state.hostname = "we\"ird\\host";
