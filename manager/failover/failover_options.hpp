@@ -23,6 +23,9 @@ struct FailoverOptions {
     /// durability=semi_sync: the dead master's rpl_semi_sync_master_timeout as the monitor last
     /// read it, for the new master; nullopt: a default (issue 32).
     std::optional<long> semi_sync_timeout_ms;
+    /// durability=semi_sync: the dead master's semi-sync condition at the monitor's last good
+    /// ping ("on", "fallen back", …); empty: not read (issue 32).
+    std::string semi_sync_condition;
     bool skip_save_master_binlog = false;
     bool skip_change_master = false;
     bool skip_disable_read_only = false;

@@ -303,6 +303,16 @@ void report_durability(FailoverContext& ctx, std::size_t nm) {
                                   acknowledgers);
     log::get("failover")->info("{}", line);
     ctx.report.push_back(line);
+    AckEvidence evidence{
+        ctx.cfg(0).durability, ctx.dead_binlog_readable, ctx.options.semi_sync_condition, {}};
+    for (auto i : ctx.lost) {
+        if (!ctx.relay_only.contains(i)) {
+            evidence.gone.push_back(ctx.label(i));
+        }
+    }
+    line = acknowledged_report(evidence);
+    log::get("failover")->info("{}", line);
+    ctx.report.push_back(line);
 }
 
 /// The report's lines for the replicas that were not part of Phase 4.

@@ -91,4 +91,41 @@ std::string durability_report(config::Durability durability, const std::string& 
            names + ".";
 }
 
+std::string acknowledged_report(const AckEvidence& e) {
+    const std::string head = "Acknowledged transactions: ";
+    if (e.master_binlog_read) {
+        return head +
+               "all found: the dead master's binlog was read to its end through its "
+               "agent and applied.";
+    }
+    if (e.durability == config::Durability::Async) {
+        return head +
+               "NOT certain (durability=async): the dead master's binlog could not be "
+               "read: any transaction only it had is lost.";
+    }
+    if (e.semi_sync != "on") {
+        const std::string was = e.semi_sync.empty() ? "of unknown semi-sync state (not read)"
+                                                    : "semi-sync " + e.semi_sync;
+        return head + "NOT certain: the dead master was " + was +
+               " at its last good ping and its binlog could not be read: a transaction it "
+               "acknowledged without a replica's acknowledgement may be lost.";
+    }
+    if (!e.gone.empty()) {
+        std::string names;
+        for (const auto& g : e.gone) {
+            names += (names.empty() ? "" : ", ") + g;
+        }
+        return head +
+               "NOT certain: the dead master was semi-synchronous at its last good "
+               "ping, but " +
+               names +
+               " died with what it had received (its relay logs not served): any transaction "
+               "only it acknowledged is lost.";
+    }
+    return head +
+           "all found on a survivor: the dead master was semi-synchronous at its last "
+           "good ping, so each transaction it acknowledged had reached a replica, and "
+           "what every replica received is on the new master.";
+}
+
 }  // namespace mha::manager

@@ -42,4 +42,16 @@ std::string durability_report(config::Durability durability, const std::string& 
                               const std::optional<std::string>& master_error,
                               const std::vector<std::string>& acknowledgers);
 
+/// What the failover knows of the dead master's acknowledged transactions (issue 32).
+struct AckEvidence {
+    config::Durability durability = config::Durability::Async;
+    bool master_binlog_read = false;  ///< Phase 3.2 read its binlog to the end (its agent)
+    std::string semi_sync;            ///< the monitor's last condition ("on", …); "": not read
+    std::vector<std::string> gone;    ///< replicas lost with what they received (no agent)
+};
+
+/// The Failover Report's line "Acknowledged transactions: …": whether every transaction the
+/// dead master acknowledged is on the new master, and the evidence. Pure.
+std::string acknowledged_report(const AckEvidence& e);
+
 }  // namespace mha::manager

@@ -103,7 +103,8 @@ int fail(const Watch& w, int code) {
 /// MHA's masterha_manager after MASTER_DEAD: the failover, then exit with its code.
 FailoverResult fail_over(const config::AppConfig& config, std::size_t master, const Watch& w,
                          const Decision& decision, std::optional<double> detection_seconds,
-                         std::optional<long> semi_sync_timeout_ms) {
+                         std::optional<long> semi_sync_timeout_ms,
+                         const std::string& semi_sync_condition) {
     const auto& options = w.options;
     const bool continuous = w.continuous;
     const auto& status_path = w.status_path;
@@ -125,6 +126,7 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master, co
     f.master_confirmed_dead = true;
     f.detection_seconds = detection_seconds;
     f.semi_sync_timeout_ms = semi_sync_timeout_ms;
+    f.semi_sync_condition = semi_sync_condition;
     log->info("Master {} is dead ({}). Starting failover.", dead.hostname, decision.reason);
     AgentFailoverOps agents;
     auto result = run_failover(config, f, agents);
@@ -213,6 +215,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
     Decision decision;
     std::optional<double> detection_seconds;
     std::optional<long> semi_sync_timeout_ms;
+    std::string semi_sync_condition;
     int code = 20;
     if (master->dead) {
         // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
@@ -243,6 +246,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
         decision = monitor.decision();
         detection_seconds = monitor.detection_seconds();
         semi_sync_timeout_ms = monitor.semi_sync_timeout_ms();
+        semi_sync_condition = monitor.semi_sync_condition();
     }
     if (code != 20) {
         return code == 0 ? 0 : fail(w, code);
@@ -254,8 +258,8 @@ int watch_once(const config::AppConfig& config, const Watch& w,
                     dead.ip.c_str(), dead.port);
         return code;
     }
-    auto result =
-        fail_over(config, master->index, w, decision, detection_seconds, semi_sync_timeout_ms);
+    auto result = fail_over(config, master->index, w, decision, detection_seconds,
+                            semi_sync_timeout_ms, semi_sync_condition);
     if (!continuous || w.stopped()) {
         return result.exit_code;
     }

@@ -44,6 +44,7 @@ public:
     [[nodiscard]] double detection_seconds() const { return detection_seconds_; }
 
     /// The master's semi-sync timeout as last read (durability=semi_sync), for the failover.
+    [[nodiscard]] const std::string& semi_sync_condition() const { return semi_sync_.condition(); }
     [[nodiscard]] std::optional<long> semi_sync_timeout_ms() const {
         return semi_sync_.timeout_ms();
     }

@@ -16,7 +16,8 @@
 #      host3 goes on acknowledging, then the master's host dies (kill-host: mysqld and agent):
 #      verify (without --died: every acknowledged row must be on the survivors) finds every
 #      row; the new master has semi-sync on as master (AFTER_SYNC, the old master's 2000 ms),
-#      the other replica acknowledges it; the log and the Failover Report say so.
+#      the other replica acknowledges it; the log and the Failover Report say so, and the
+#      report says every acknowledged transaction was found on a survivor (and why).
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
@@ -196,6 +197,9 @@ grep -q "$(addr $other)(.*): semi-sync before its IO thread starts: rpl_semi_syn
     || { cat "$LOG"; sandbox_fail "no log line for the replica's semi-sync"; }
 grep -q "Durability: semi_sync, in force: $(addr $nm)(.*) is the semi-sync master (AFTER_SYNC) since before read_only=0; acknowledgers: $(addr $other)" "$LOG" \
     || { cat "$LOG"; sandbox_fail "the Failover Report does not state the durability"; }
+# The master's host is gone (its binlog unreadable): semi-sync at the last ping is the evidence.
+sed -n '/----- Failover Report -----/,$p' "$LOG" | grep -q "Acknowledged transactions: all found on a survivor: the dead master was semi-synchronous at its last good ping" \
+    || { cat "$LOG"; sandbox_fail "the Failover Report does not say the acknowledged transactions were found"; }
 "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" || { cat "$LOG"; sandbox_fail "verify: an acknowledged row is missing"; }
 [ "$(ss $nm rpl_semi_sync_master_enabled)" = ON ] || sandbox_fail "new master: semi-sync master off"
 [ "$(ss $nm rpl_semi_sync_master_wait_point)" = AFTER_SYNC ] || sandbox_fail "new master: wait point"

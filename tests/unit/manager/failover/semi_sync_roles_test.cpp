@@ -24,3 +24,26 @@ TEST_CASE("Failover Report: the durability in force", "[failover]") {
           "Durability: semi_sync, NOT in force: db2 is the semi-sync master (AFTER_SYNC) but no "
           "replica acknowledges it.");
 }
+
+TEST_CASE("acknowledged_report: found on a survivor only on evidence", "[failover][semi_sync]") {
+    using mha::config::Durability;
+    using mha::manager::AckEvidence;
+    using mha::manager::acknowledged_report;
+    auto has = [](const std::string& line, const std::string& part) {
+        INFO(line);
+        CHECK(line.find(part) != std::string::npos);
+    };
+    // The dead master's binlog read to its end: whatever the durability.
+    has(acknowledged_report(AckEvidence{Durability::Async, true, "", {}}),
+        ": all found: the dead master's binlog was read");
+    has(acknowledged_report(AckEvidence{Durability::Async, false, "", {}}),
+        "NOT certain (durability=async)");
+    has(acknowledged_report(AckEvidence{Durability::SemiSync, false, "on", {}}),
+        ": all found on a survivor: the dead master was semi-synchronous");
+    has(acknowledged_report(AckEvidence{Durability::SemiSync, false, "fallen back", {}}),
+        "NOT certain: the dead master was semi-sync fallen back at its last good ping");
+    has(acknowledged_report(AckEvidence{Durability::SemiSync, false, "", {}}),
+        "NOT certain: the dead master was of unknown semi-sync state (not read)");
+    has(acknowledged_report(AckEvidence{Durability::SemiSync, false, "on", {"h3", "h4"}}),
+        "NOT certain: the dead master was semi-synchronous at its last good ping, but h3, h4 died");
+}
