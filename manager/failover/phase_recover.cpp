@@ -310,6 +310,8 @@ void report_durability(FailoverContext& ctx, std::size_t nm) {
             evidence.gone.push_back(ctx.label(i));
         }
     }
+    evidence.binlog_server = ctx.salvaged_from_binlog_server;
+    evidence.salvaged_to = ctx.salvaged_to.str();
     line = acknowledged_report(evidence);
     log::get("failover")->info("{}", line);
     ctx.report.push_back(line);
