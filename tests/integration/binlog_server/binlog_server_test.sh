@@ -1,7 +1,9 @@
 # MHA's binlog servers (issue 32), on one `sandbox up --binlog-server` (3 nodes, no semi-sync:
 # durability=async; [binlog1] in app.cnf: mariadb-binlog --raw --stop-never streams the master's
 # binlog, an mha-agent without mysqld serves it), one replication mode per run (GTID=0|1):
-#   1. the failover salvages from the binlog server: under the app load, both replicas' IO
+#   1. check-repl: OK naming the binlog server and how far it follows the master's binlog;
+#      NOT OK naming it while its agent is down (kill-agent binlog1), OK again once it is back.
+#   2. the failover salvages from the binlog server: under the app load, both replicas' IO
 #      threads stopped, writes go on for 1 s, the load ends, 300 ms later the master's host is
 #      killed (mysqld and agent): the manager fails over, the log names the binlog server and
 #      how far its complete transactions reach, and verify (without --died) finds every
@@ -23,7 +25,25 @@ sql() { sandbox_sql "$D" "$@"; }
 [ -n "$MHA_BINLOG_SERVER" ] || sandbox_fail "no binlog server in the sandbox"
 grep -q '^\[binlog1\]$' "$CONF" || sandbox_fail "app.cnf has no [binlog1]"
 
-step "1. the master's host dies; the replicas missed its last second: salvaged from the binlog server"
+check_repl() {  # EXPECTED_EXIT [NEEDLE…]
+    local want=$1 rc=0 needle
+    shift
+    "$MHA_BIN/masterha_check_repl" --conf="$CONF" >"$D/check.out" 2>&1 || rc=$?
+    [ "$rc" = "$want" ] || { cat "$D/check.out"; sandbox_fail "check_repl exit $rc, expected $want"; }
+    for needle in "$@"; do
+        grep -qF -- "$needle" "$D/check.out" || { cat "$D/check.out"; sandbox_fail "check_repl output lacks: $needle"; }
+    done
+}
+bs="Binlog server binlog1 ($MHA_BINLOG_SERVER, agent $MHA_BINLOG_SERVER:$MHA_AGENT_PORT)"
+
+step "1. check-repl: OK with the binlog server; NOT OK naming it when its agent is down"
+check_repl 0 "$bs: follows the master's binlog: mysql-bin.000001 at" "MySQL Replication Health is OK."
+sandbox_cmd kill-agent --dir "$D" binlog1
+check_repl 1 "$bs: its agent is not reachable: " "MySQL Replication Health is NOT OK!"
+sandbox_cmd start-host --dir "$D" binlog1
+check_repl 0 "$bs: follows the master's binlog:" "MySQL Replication Health is OK."
+
+step "2. the master's host dies; the replicas missed its last second: salvaged from the binlog server"
 manager_start manager "$CONF"
 "$SANDBOX_LOAD" --dir "$D" --rate 100 --seconds 3 --acked "$D/acked" >"$D/load.out" 2>&1 &
 load=$!

@@ -162,5 +162,8 @@ class Sandbox:
         for h in self.hosts:
             if selector in (str(h.index), h.name, h.address, h.proxy_address):
                 return h
+        bs = self.binlog_host
+        if bs and selector in ("binlog1", bs.address):
+            return bs
         known = ", ".join(h.address for h in self.hosts)
         raise ValueError(f"unknown host {selector!r} (hosts: {known}, or 1..{self.nodes})")
