@@ -33,25 +33,21 @@ Result<CompleteEnd> keep_complete_transactions(const std::string& path) {
                 return tl::unexpected(r.error());
             }
             file = binlog::base_name(r->next_file);
-            return {};
+        } else if (e.type() != binlog::EventType::FormatDescription) {
+            const bool was_between = tracker.between();
+            tracker.feed(e, fd);
+            if (!was_between && tracker.between()) {
+                ++out.transactions;
+                out.end = BinlogCoord{file, e.header.log_pos};
+            }
         }
-        if (e.type() == binlog::EventType::FormatDescription) {
-            return {};
-        }
-        const bool was_between = tracker.between();
-        tracker.feed(e, fd);
-        if (!was_between && tracker.between()) {
-            ++out.transactions;
-            out.kept_bytes = e.end();
-            out.end = BinlogCoord{file, e.header.log_pos};
+        if (tracker.between()) {
+            out.kept_bytes = e.end();  // a boundary: everything up to here is whole
         }
         return {};
     });
     if (!read) {
         return tl::unexpected(read.error().wrap(path));
-    }
-    if (out.transactions == 0) {
-        out.kept_bytes = 0;
     }
     out.cut_bytes = size - out.kept_bytes;
     if (out.cut_bytes > 0) {
