@@ -59,6 +59,26 @@ Result<CompleteEnd> keep_complete_transactions(const std::string& path) {
     return out;
 }
 
+const config::ServerConfig& binlog_source(const FailoverContext& ctx, std::size_t host) {
+    if (host == ctx.dead && ctx.binlog_server) {
+        return ctx.config.binlog_servers[*ctx.binlog_server].server;
+    }
+    return ctx.cfg(host);
+}
+
+Result<std::uint64_t> save_dead_binlog(FailoverContext& ctx, std::size_t host,
+                                       const BinlogCoord& from, const std::string& out) {
+    auto bytes = ctx.agents.save_binlog(binlog_source(ctx, host), from, out);
+    if (!bytes || !(host == ctx.dead && ctx.binlog_server)) {
+        return bytes;
+    }
+    auto kept = keep_complete_transactions(out);
+    if (!kept) {
+        return tl::unexpected(kept.error());
+    }
+    return kept->transactions == 0 ? 0 : *bytes;
+}
+
 namespace {
 
 struct Salvaged {
@@ -140,6 +160,7 @@ bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from) 
     ctx.saved_binlog = won.file;
     ctx.saved_from = from;
     ctx.salvaged_from_binlog_server = name;
+    ctx.binlog_server = *best;
     ctx.salvaged_to = won.end.end;
     log->info("Using binlog server {}: the dead master's events after {} up to {} ({} "
               "transaction(s), {} bytes) in {}.",

@@ -81,6 +81,8 @@ struct FailoverContext {
     /// from ("binlog1 (host)"), and the master coordinate they reach (issue 32).
     std::string salvaged_from_binlog_server;
     BinlogCoord salvaged_to;
+    /// Its index in config.binlog_servers: it serves the dead master's binlog from then on.
+    std::optional<std::size_t> binlog_server;
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;
     std::string new_master_gtid;
