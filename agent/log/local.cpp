@@ -113,9 +113,9 @@ Result<LogFiles> scan_binlog_dir(const std::string& dir) {
             continue;
         }
         if (!prefix.empty() && name.substr(0, dot) != prefix) {
-            return make_error(ErrorCode::FailedPrecondition,
-                              dir + " holds binlogs of two names (" + prefix + ", " +
-                                  name.substr(0, dot) + ")");
+            return make_error(
+                ErrorCode::FailedPrecondition,
+                dir + " holds binlogs of two names (" + prefix + ", " + name.substr(0, dot) + ")");
         }
         prefix = name.substr(0, dot);
         out.files.push_back(dir + "/" + name);

@@ -90,15 +90,17 @@ std::vector<CheckLine> check_binlog_servers(const config::AppConfig& config,
         }
         if (current == nullptr) {
             const std::string newest = v.files.empty() ? "none" : v.files.back().first;
-            lines.push_back({Level::Error, name + ": does not follow the master's binlog: it has "
-                                               "no " + master->file + " (its newest: " + newest +
+            lines.push_back({Level::Error, name +
+                                               ": does not follow the master's binlog: it has "
+                                               "no " +
+                                               master->file + " (its newest: " + newest +
                                                "). Binlog server configuration failed."});
             continue;
         }
-        lines.push_back({Level::Info, name + ": follows the master's binlog: " +
-                                          current->first + " at " +
-                                          std::to_string(current->second) + " (the master at " +
-                                          std::to_string(master->position) + ")."});
+        lines.push_back({Level::Info, name + ": follows the master's binlog: " + current->first +
+                                          " at " + std::to_string(current->second) +
+                                          " (the master at " + std::to_string(master->position) +
+                                          ")."});
     }
     return lines;
 }

@@ -48,8 +48,7 @@ public:
         }
         check_agents();
         const mysql::BinlogStatus* binlog =
-            report_.master && srv(*report_.master).binlog ? &*srv(*report_.master).binlog
-                                                          : nullptr;
+            report_.master && srv(*report_.master).binlog ? &*srv(*report_.master).binlog : nullptr;
         auto lines = check_binlog_servers(config_, snap_, binlog);
         report_.lines.insert(report_.lines.end(), lines.begin(), lines.end());
         check_hooks();

@@ -105,9 +105,7 @@ Salvaged salvage_one(FailoverContext& ctx, std::size_t k, const BinlogCoord& fro
     return s;
 }
 
-std::string name_of(const config::ServerConfig& s) {
-    return s.block + " (" + s.hostname + ")";
-}
+std::string name_of(const config::ServerConfig& s) { return s.block + " (" + s.hostname + ")"; }
 
 }  // namespace
 
@@ -162,10 +160,10 @@ bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from) 
     ctx.salvaged_from_binlog_server = name;
     ctx.binlog_server = *best;
     ctx.salvaged_to = won.end.end;
-    log->info("Using binlog server {}: the dead master's events after {} up to {} ({} "
-              "transaction(s), {} bytes) in {}.",
-              name, from.str(), won.end.end.str(), won.end.transactions, won.end.kept_bytes,
-              won.file);
+    log->info(
+        "Using binlog server {}: the dead master's events after {} up to {} ({} "
+        "transaction(s), {} bytes) in {}.",
+        name, from.str(), won.end.end.str(), won.end.transactions, won.end.kept_bytes, won.file);
     ctx.report.push_back("Saved " + std::to_string(won.end.kept_bytes) +
                          " bytes of binlog events of the dead master " + ctx.label(ctx.dead) +
                          " from binlog server " + name + ": " +

@@ -14,7 +14,7 @@ namespace mha::manager {
 
 /// What a salvaged stream holds once cut after its last complete transaction.
 struct CompleteEnd {
-    BinlogCoord end;               ///< the master coordinate after the last complete transaction
+    BinlogCoord end;  ///< the master coordinate after the last complete transaction
     std::uint64_t transactions = 0;
     std::uint64_t kept_bytes = 0;  ///< the file's size afterwards
     std::uint64_t cut_bytes = 0;   ///< bytes of an unfinished transaction (or event) cut off

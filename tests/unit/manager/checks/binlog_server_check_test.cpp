@@ -47,32 +47,33 @@ TEST_CASE("check-repl: a binlog server that follows the master is OK", "[checks]
                                "master at 420).");
 }
 
-TEST_CASE("check-repl: a binlog server is NOT OK, named, when its agent is down, cannot list, or "
-          "lacks the master's current file",
-          "[checks][binlog_server]") {
+TEST_CASE(
+    "check-repl: a binlog server is NOT OK, named, when its agent is down, cannot list, or "
+    "lacks the master's current file",
+    "[checks][binlog_server]") {
     mysql::BinlogStatus master{"mysql-bin.000003", 420, "", "", ""};
     SECTION("agent down") {
         auto lines = run(BinlogServerView{false, "connect: refused", false, {}}, &master);
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].level == CheckLine::Level::Error);
-        CHECK(lines[0].text == kName + ": its agent is not reachable: connect: refused. Binlog "
-                                       "server configuration failed.");
+        CHECK(lines[0].text == kName +
+                                   ": its agent is not reachable: connect: refused. Binlog "
+                                   "server configuration failed.");
     }
     SECTION("cannot list") {
         auto lines = run(BinlogServerView{true, "HTTP 503: no dir", false, {}}, &master);
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].level == CheckLine::Level::Error);
-        CHECK(lines[0].text.find("cannot list its binlogs: HTTP 503: no dir") !=
-              std::string::npos);
+        CHECK(lines[0].text.find("cannot list its binlogs: HTTP 503: no dir") != std::string::npos);
     }
     SECTION("behind: not the master's current file") {
-        auto lines =
-            run(BinlogServerView{true, "", true, {{"mysql-bin.000002", 400}}}, &master);
+        auto lines = run(BinlogServerView{true, "", true, {{"mysql-bin.000002", 400}}}, &master);
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].level == CheckLine::Level::Error);
-        CHECK(lines[0].text == kName + ": does not follow the master's binlog: it has no "
-                                       "mysql-bin.000003 (its newest: mysql-bin.000002). Binlog "
-                                       "server configuration failed.");
+        CHECK(lines[0].text == kName +
+                                   ": does not follow the master's binlog: it has no "
+                                   "mysql-bin.000003 (its newest: mysql-bin.000002). Binlog "
+                                   "server configuration failed.");
     }
 }
 

@@ -63,18 +63,17 @@ TEST_CASE("binlog server salvage: a whole binlog keeps every transaction",
     std::remove(path.c_str());
 }
 
-TEST_CASE("binlog server salvage: a raw stream cut inside an event and a transaction keeps the "
-          "transactions before it, and only those",
-          "[failover][binlog_server]") {
+TEST_CASE(
+    "binlog server salvage: a raw stream cut inside an event and a transaction keeps the "
+    "transactions before it, and only those",
+    "[failover][binlog_server]") {
     const auto path = copy_of_master("cut");
     const auto whole = scan(path);
     const auto last = whole.gtid_offsets.back();
     SECTION("cut after the last transaction's GTID event") {
         fs::resize_file(path, whole.gtid_ends.back());
     }
-    SECTION("cut inside the event after it") {
-        fs::resize_file(path, whole.gtid_ends.back() + 7);
-    }
+    SECTION("cut inside the event after it") { fs::resize_file(path, whole.gtid_ends.back() + 7); }
     REQUIRE(scan(path).gtid_offsets.size() == whole.gtid_offsets.size());
     auto kept = keep_complete_transactions(path);
     REQUIRE(kept);

@@ -116,9 +116,10 @@ TEST_CASE("failover summary: unknown is never 0", "[failover]") {
         f.ctx.report.clear();
         f.ctx.salvaged_from_binlog_server = "binlog1 (b1)";
         f.ctx.salvaged_to = BinlogCoord{"mysql-bin.000002", 880};
-        f.ctx.report.push_back("Saved 500 bytes of binlog events of the dead master h1 from "
-                               "binlog server binlog1 (b1): 3 transaction(s) after "
-                               "mysql-bin.000002:120 up to mysql-bin.000002:880.");
+        f.ctx.report.push_back(
+            "Saved 500 bytes of binlog events of the dead master h1 from "
+            "binlog server binlog1 (b1): 3 transaction(s) after "
+            "mysql-bin.000002:120 up to mysql-bin.000002:880.");
         auto j = failover_summary(f.ctx, kFailoverOk, "", 3);
         CHECK(j["lost"] ==
               "unknown: the dead master's binlog was not read; its events up to "
