@@ -5,9 +5,9 @@ and an mha-agent with no mysqld serves that directory."""
 
 import os
 
-from . import configs, layout, procs
+from . import agents, configs, layout, procs
 from .layout import AGENT_PORT, MYSQL_PORT
-from .mysql import CLIENT, root_sql
+from .mysql import CLIENT, SqlError, root_sql
 
 BINLOG_TOOL = os.path.join(os.path.dirname(CLIENT), "mariadb-binlog")
 
@@ -52,7 +52,6 @@ def agent_cnf(box, host, certs):
 
 
 def start_agent(box, host, certs):
-    from . import agents
     configs.write(host.path("agent.cnf"), agent_cnf(box, host, certs))
     os.makedirs(host.path("agent-work"), exist_ok=True)
     argv = [agents.agent_binary(box), f"--conf={host.path('agent.cnf')}"]
@@ -63,12 +62,7 @@ def streamed(box, host):
     """The stream has caught up with the master's current binlog file."""
     try:
         current = root_sql(box.master, "SHOW MASTER STATUS")[0]
-    except (IndexError, Exception):  # noqa: BLE001 - not up yet
+    except (IndexError, SqlError):  # not up yet
         return False
     path = os.path.join(host.binlog_dir, current[0])
     return os.path.exists(path) and os.path.getsize(path) >= int(current[1])
-
-
-def app_cnf_lines(box, host):
-    return ["", "[binlog1]", f"hostname={host.address}", f"agent_host={host.address}",
-            f"master_binlog_dir={host.binlog_dir}"]

@@ -126,9 +126,10 @@ def app_cnf(box, certs):
             lines.append(f"agent_host={host.agent_proxy_address}")
         if host.index == box.candidate:
             lines.append("candidate_master=1")
-    if box.binlog_host:
-        from . import binlog_server
-        lines += binlog_server.app_cnf_lines(box, box.binlog_host)
+    if box.binlog_host:  # MHA's binlog server: its agent answers directly (no proxy)
+        bs = box.binlog_host
+        lines += ["", "[binlog1]", f"hostname={bs.address}", f"agent_host={bs.address}",
+                  f"master_binlog_dir={bs.binlog_dir}"]
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ import os
 import signal
 import time
 
-from . import agents, layout, procs, servers
+from . import agents, binlog_server, layout, procs, servers
 from .mysql import root_sql
 
 
@@ -51,7 +51,6 @@ def _is_binlog_server(box, host):
 def start_host(box, host, timeout=30.0):
     """Brings a killed host back: proxies, mysqld, agent (the binlog server: its agent)."""
     if _is_binlog_server(box, host):
-        from . import binlog_server
         if not agents.running(box, host):
             binlog_server.start_agent(box, host, agents.cert_paths(box))
         _wait_agent(box, host, timeout)
