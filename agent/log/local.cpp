@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -96,6 +98,37 @@ void write_cache(const std::string& path, const LogLocations& l) {
     std::rename(tmp.c_str(), path.c_str());
 }
 
+/// A binlog server's directory (no index: mysqlbinlog --raw writes none): the files named
+/// PREFIX.DIGITS (six or more), one prefix, in numeric order.
+Result<LogFiles> scan_binlog_dir(const std::string& dir) {
+    LogFiles out{dir, "", {}};
+    std::error_code ec;
+    std::string prefix;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto dot = name.rfind('.');
+        if (!entry.is_regular_file() || dot == std::string::npos || dot == 0 ||
+            name.size() - dot - 1 < 6 ||
+            name.find_first_not_of("0123456789", dot + 1) != std::string::npos) {
+            continue;
+        }
+        if (!prefix.empty() && name.substr(0, dot) != prefix) {
+            return make_error(
+                ErrorCode::FailedPrecondition,
+                dir + " holds binlogs of two names (" + prefix + ", " + name.substr(0, dot) + ")");
+        }
+        prefix = name.substr(0, dot);
+        out.files.push_back(dir + "/" + name);
+    }
+    if (ec) {
+        return make_error(ErrorCode::Unavailable, dir + ": " + ec.message());
+    }
+    std::sort(out.files.begin(), out.files.end(), [](const auto& a, const auto& b) {
+        return binlog::compare_log_names(binlog::base_name(a), binlog::base_name(b)) < 0;
+    });
+    return out;
+}
+
 }  // namespace
 
 Result<mysql::ConnectOptions> local_connect_options(const config::AgentConfig& config,
@@ -138,7 +171,8 @@ Result<LogLocations> log_locations(const config::AgentConfig& config) {
         return l;
     }
     fill(l, read_cache(cache));
-    if (l.binlog_index.empty() && l.relay_log_index.empty()) {
+    // A binlog server's agent (issue 32): binlog_dir alone, no mysqld, no index.
+    if (l.binlog_index.empty() && l.relay_log_index.empty() && l.binlog_dir.empty()) {
         return make_error(ErrorCode::Unavailable,
                           "log locations unknown: mysqld does not answer and " + cache +
                               " holds none (set binlog_dir/binlog_index in agent.cnf)");
@@ -155,6 +189,9 @@ Result<LogFiles> list_logs(const config::AgentConfig& config, LogKind kind) {
     LogFiles out{
         bin ? l->binlog_dir : l->relay_log_dir, bin ? l->binlog_index : l->relay_log_index, {}};
     const char* what = bin ? "binlog" : "relay-log";
+    if (bin && out.index.empty() && !out.dir.empty()) {
+        return scan_binlog_dir(out.dir);
+    }
     if (out.index.empty() || out.dir.empty()) {
         return make_error(ErrorCode::Unavailable,
                           std::string(what) + " location unknown (is it enabled on mysqld?)");

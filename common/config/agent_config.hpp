@@ -32,7 +32,9 @@ enum class ClientRole { Manager, Monitor };
 ///             user= and password= under [client]), connect_timeout = 2 (seconds),
 ///             mysqlbinlog (default: mariadb-binlog or mysqlbinlog from PATH),
 ///             binlog_dir, binlog_index, relay_log_dir, relay_log_index (default: asked
-///             from mysqld and cached for when it is down), fence_file
+///             from mysqld and cached for when it is down), fence_file. A binlog server's
+///             agent (no mysqld, issue 32): binlog_dir alone, its PREFIX.NNNNNN files listed
+///             in numeric order (mysqlbinlog --raw writes no index).
 ///   [probe]   credentials_file (optional account for /v1/probe's SELECT 1)
 struct AgentConfig {
     std::string source_file;

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/mysql/semi_sync.hpp"
@@ -49,6 +50,14 @@ struct SemiSyncRead {
     std::string error;
 };
 
+/// What a [binlogN] server's agent answered (issue 32): GET /health, then GET /v1/binlogs.
+struct BinlogServerView {
+    bool reachable = false;
+    std::string error;  ///< why it is not reachable, or why its binlogs could not be listed
+    bool listed = false;
+    std::vector<std::pair<std::string, std::uint64_t>> files;  ///< name, size; oldest first
+};
+
 /// Everything the checks decide on, gathered by I/O code beforehand: servers in config order
 /// (index i is config.servers[i]), agents and replication-privilege answers by block name.
 struct ClusterSnapshot {
@@ -58,6 +67,7 @@ struct ClusterSnapshot {
     std::vector<HookCheck> hooks;
     std::vector<ErrantScanResult> errant_scans;
     std::map<std::string, SemiSyncRead> semi_sync;  ///< by block name; durability=semi_sync
+    std::map<std::string, BinlogServerView> binlog_servers;  ///< by [binlogN] block name
 };
 
 }  // namespace mha::manager

@@ -4,6 +4,7 @@
 
 #include "common/log/log.hpp"
 #include "manager/agents/agent_client.hpp"
+#include "manager/checks/binlog_server_check.hpp"
 #include "manager/checks/errant.hpp"
 #include "manager/checks/errant_scan.hpp"
 #include "manager/hooks/hook_runner.hpp"
@@ -197,6 +198,11 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
             semi[i] = mha::log::async([e = eps[i]] { return semi_sync_of(e); });
         }
     }
+    std::future<std::map<std::string, BinlogServerView>> binlog_servers;
+    if (options.agents && !config.binlog_servers.empty()) {
+        binlog_servers = mha::log::async(
+            [&config, &options] { return ask_binlog_servers(config, options.agent_timeout); });
+    }
     if (options.hooks) {
         snap.hooks = check_hooks(config, master, options.hook_timeout);
     }
@@ -213,6 +219,9 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
         if (semi[i].valid()) {
             snap.semi_sync[config.servers[i].block] = semi[i].get();
         }
+    }
+    if (binlog_servers.valid()) {
+        snap.binlog_servers = binlog_servers.get();
     }
     return snap;
 }

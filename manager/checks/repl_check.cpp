@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "manager/checks/binlog_server_check.hpp"
 #include "manager/checks/dead_master.hpp"
 #include "manager/checks/errant.hpp"
 #include "manager/checks/semi_sync_check.hpp"
@@ -46,6 +47,10 @@ public:
             check_lag();
         }
         check_agents();
+        const mysql::BinlogStatus* binlog =
+            report_.master && srv(*report_.master).binlog ? &*srv(*report_.master).binlog : nullptr;
+        auto lines = check_binlog_servers(config_, snap_, binlog);
+        report_.lines.insert(report_.lines.end(), lines.begin(), lines.end());
         check_hooks();
     }
 

@@ -77,6 +77,12 @@ struct FailoverContext {
     std::set<std::size_t> gtid_catch_up;
     std::string unfenced;      ///< non-empty: the old master is NOT fenced, and why (Phase 2)
     std::string saved_binlog;  ///< file in manager_workdir; empty when nothing was saved
+    /// Phase 3.2 without the dead master's agent: the binlog server the saved events came
+    /// from ("binlog1 (host)"), and the master coordinate they reach (issue 32).
+    std::string salvaged_from_binlog_server;
+    BinlogCoord salvaged_to;
+    /// Its index in config.binlog_servers: it serves the dead master's binlog from then on.
+    std::optional<std::size_t> binlog_server;
     std::optional<std::size_t> new_master;
     BinlogCoord new_master_coord;
     std::string new_master_gtid;

@@ -66,6 +66,11 @@ std::string lost_text(const FailoverContext& ctx, int exit_code, const std::stri
     if (ctx.options.skip_save_master_binlog) {
         return "unknown: the dead master's binlog was not read (--skip_save_master_binlog)";
     }
+    if (!ctx.dead_binlog_readable && !ctx.salvaged_from_binlog_server.empty()) {
+        return "unknown: the dead master's binlog was not read; its events up to " +
+               ctx.salvaged_to.str() + " were salvaged from binlog server " +
+               ctx.salvaged_from_binlog_server + ", which follows it asynchronously";
+    }
     if (!ctx.dead_binlog_readable) {
         return "unknown: the dead master's binlog was not read";
     }

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "common/log/log.hpp"
+#include "manager/failover/binlog_servers.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/lost_hosts.hpp"
@@ -83,6 +84,13 @@ PhaseResult phase_save_master_binlog(FailoverContext& ctx) {
     auto from = read_coord(ctx.servers[ctx.latest.front()]);
     for (auto i : ctx.relay_only) {
         from = std::max(from, read_coord(ctx.servers[i]));
+    }
+    if (!ctx.dead_agent_up && !ctx.config.binlog_servers.empty()) {
+        log->warn("Dead Master's agent is not reachable: salvaging from the binlog servers.");
+        if (salvage_from_binlog_servers(ctx, from)) {
+            return Phase::SelectNewMaster;
+        }
+        log->warn("No binlog server holds a complete transaction after {}.", from.str());
     }
     if (!ctx.dead_agent_up) {
         log->warn(

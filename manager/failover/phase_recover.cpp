@@ -6,6 +6,7 @@
 #include <future>
 
 #include "common/log/log.hpp"
+#include "manager/failover/binlog_servers.hpp"
 #include "manager/failover/catch_up.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
@@ -31,21 +32,24 @@ std::string now_text() {
 /// replica (MHA's generate), or the dead master's binlog from that position to its end.
 Result<std::string> fetch_segment(FailoverContext& ctx, std::size_t i, const SourceSegment& seg) {
     auto log = log::get("failover");
-    const auto& source = ctx.cfg(seg.host);
+    const auto& source = seg.dead_master ? binlog_source(ctx, seg.host) : ctx.cfg(seg.host);
     // One file per (source, target): a target may read two binlogs (the dead master's, then
     // a dead new master's).
     auto out = ctx.work_file(std::string(seg.dead_master ? "binlog_from_" : "relay_from_") +
                                  source.hostname + "_" + std::to_string(source.port),
                              i);
-    auto bytes = seg.dead_master ? ctx.agents.save_binlog(source, seg.from, out)
+    auto bytes = seg.dead_master ? save_dead_binlog(ctx, seg.host, seg.from, out)
                                  : ctx.agents.relay_diff(source, seg.from, out);
     if (!bytes) {
         std::remove(out.c_str());
         return tl::unexpected(bytes.error().wrap("reading the events after " + seg.from.str() +
                                                  " from " + ctx.label(seg.host)));
     }
-    log->info(" {}: {} bytes of {} from {} (after {}).", ctx.label(i), *bytes,
+    log->info(" {}: {} bytes of {} from {}{} (after {}).", ctx.label(i), *bytes,
               seg.dead_master ? "binlog events" : "relay-log diff", ctx.label(seg.host),
+              seg.dead_master && seg.host == ctx.dead && ctx.binlog_server
+                  ? " through binlog server " + ctx.salvaged_from_binlog_server
+                  : "",
               seg.from.str());
     if (*bytes == 0) {
         std::remove(out.c_str());
@@ -310,6 +314,8 @@ void report_durability(FailoverContext& ctx, std::size_t nm) {
             evidence.gone.push_back(ctx.label(i));
         }
     }
+    evidence.binlog_server = ctx.salvaged_from_binlog_server;
+    evidence.salvaged_to = ctx.salvaged_to.str();
     line = acknowledged_report(evidence);
     log::get("failover")->info("{}", line);
     ctx.report.push_back(line);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log/log.hpp"
+#include "manager/failover/binlog_servers.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/gtid_selection.hpp"
 #include "manager/failover/sources_io.hpp"
@@ -71,8 +72,8 @@ SourceFacts gather_sources(FailoverContext& ctx) {
     const bool master =
         ctx.dead_binlog_readable || (ctx.options.dry_run && !ctx.options.skip_save_master_binlog &&
                                      ctx.agents.reachable(ctx.cfg(ctx.dead)));
-    if (master) {
-        if (auto files = ctx.agents.binlog_files(ctx.cfg(ctx.dead)); files) {
+    if (master || ctx.binlog_server) {  // the dead master's binlog, or its binlog server's copy
+        if (auto files = ctx.agents.binlog_files(binlog_source(ctx, ctx.dead)); files) {
             f.master = ctx.dead;
             f.master_binlogs.insert(files->begin(), files->end());
         } else {

@@ -98,6 +98,17 @@ std::string acknowledged_report(const AckEvidence& e) {
                "all found: the dead master's binlog was read to its end through its "
                "agent and applied.";
     }
+    if (e.durability == config::Durability::Async && !e.binlog_server.empty()) {
+        return head +
+               "NOT certain (durability=async): the dead master's binlog could not be "
+               "read; its events up to " +
+               e.salvaged_to +
+               " were salvaged from binlog "
+               "server " +
+               e.binlog_server +
+               " and applied: a transaction it committed "
+               "after that (the binlog server follows it asynchronously) is lost.";
+    }
     if (e.durability == config::Durability::Async) {
         return head +
                "NOT certain (durability=async): the dead master's binlog could not be "

@@ -48,6 +48,8 @@ struct AckEvidence {
     bool master_binlog_read = false;  ///< Phase 3.2 read its binlog to the end (its agent)
     std::string semi_sync;            ///< the monitor's last condition ("on", …); "": not read
     std::vector<std::string> gone;    ///< replicas lost with what they received (no agent)
+    std::string binlog_server;        ///< its events were salvaged from this binlog server
+    std::string salvaged_to;          ///< ... up to this master coordinate
 };
 
 /// The Failover Report's line "Acknowledged transactions: …": whether every transaction the

@@ -40,6 +40,8 @@ def make_certs(box):
     argv = ["bash", MHA_CERTS, "--out", box.cert_dir, "--days", "30"]
     for h in box.hosts:
         argv += ["--agent", f"{h.name},{h.address},{h.agent_proxy_address}"]
+    if box.binlog_host:
+        argv += ["--agent", f"{box.binlog_host.name},{box.binlog_host.address}"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
         raise RuntimeError(f"mha-certs failed: {out.stderr.strip()}")

@@ -8,7 +8,7 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from . import agents, configs, procs, servers
+from . import agents, binlog_server, configs, procs, servers
 from .layout import Sandbox
 from .mysql import SqlError, answers, semi_sync, slave_status, variable
 
@@ -89,8 +89,10 @@ def _reuse_existing(box):
             raise UpError(f"{box.directory} exists, is not empty and holds no sandbox")
         return False
     old = Sandbox.load(box.directory)
-    same = ((old.nodes, old.base_ip, old.gtid, old.agent_pid_file, old.semi_sync_timeout) ==
-            (box.nodes, box.base_ip, box.gtid, box.agent_pid_file, box.semi_sync_timeout))
+    same = ((old.nodes, old.base_ip, old.gtid, old.agent_pid_file, old.semi_sync_timeout,
+             old.binlog_server) ==
+            (box.nodes, box.base_ip, box.gtid, box.agent_pid_file, box.semi_sync_timeout,
+             box.binlog_server))
     if same and ready(old):
         print(f"sandbox: {box.directory} is already up")
         return True
@@ -127,6 +129,11 @@ def up(box):
     if certs:
         for h in box.hosts:
             agents.start(box, h, certs)
+    if box.binlog_host:
+        os.makedirs(box.binlog_host.directory, exist_ok=True)
+        binlog_server.start_stream(box, box.binlog_host)
+        if certs:
+            binlog_server.start_agent(box, box.binlog_host, certs)
     configs.write_cluster_files(box, certs)
     _make_ssh_key(box)
     _wait(_replica_ready, box.replicas, deadline, "replication threads not running",
@@ -143,7 +150,19 @@ def up(box):
         _wait(lambda h: _agent_ready(box, h), box.hosts, deadline,
               "agent does not answer /health with its server_id", _agent_log,
               gone=lambda h: not agents.running(box, h))
+    if box.binlog_host:
+        bs = box.binlog_host
+        _wait(lambda h: binlog_server.streamed(box, h), [bs], deadline,
+              "the binlog server does not follow the master's binlog",
+              lambda h: h.path("stream.out"),
+              gone=lambda h: procs.owned_pid(binlog_server.stream_pid_file(h),
+                                             box.directory) is None)
+        if certs:
+            _wait(lambda h: agents.health(box, h, timeout=2)[0] is not None, [bs], deadline,
+                  "the binlog server's agent does not answer", _agent_log,
+                  gone=lambda h: not agents.running(box, h))
     semi = f", semi-sync AFTER_SYNC timeout {box.semi_sync_timeout} ms" if box.semi_sync else ""
+    semi += f", binlog server {box.binlog_host.address}" if box.binlog_host else ""
     print(f"sandbox: up: {box.nodes} nodes ({'gtid' if box.gtid else 'file/position'}{semi}), "
           f"master {box.master.address}; source {box.path('env')}")
 
@@ -165,6 +184,7 @@ def _make_ssh_key(box):
 def _pid_files(directory):
     # agents first, then proxies, then servers: nothing is left talking to a dead mysqld
     found = []
+    found += sorted(glob.glob(os.path.join(directory, "binlog1", "*.pid")))
     for pattern in ("agent.pid", "proxy-*.pid", "mysqld.pid"):
         found += sorted(glob.glob(os.path.join(directory, "host*", pattern)))
     return found

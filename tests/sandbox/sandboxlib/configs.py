@@ -126,6 +126,10 @@ def app_cnf(box, certs):
             lines.append(f"agent_host={host.agent_proxy_address}")
         if host.index == box.candidate:
             lines.append("candidate_master=1")
+    if box.binlog_host:  # MHA's binlog server: its agent answers directly (no proxy)
+        bs = box.binlog_host
+        lines += ["", "[binlog1]", f"hostname={bs.address}", f"agent_host={bs.address}",
+                  f"master_binlog_dir={bs.binlog_dir}"]
     return "\n".join(lines) + "\n"
 
 
@@ -163,6 +167,7 @@ def env_file(box, certs):
         "MHA_AGENT_PORT": str(AGENT_PORT),
         "MHA_GTID": "1" if box.gtid else "0",
         "MHA_SEMI_SYNC_TIMEOUT": str(box.semi_sync_timeout),  # ms; 0: no semi-sync
+        "MHA_BINLOG_SERVER": box.binlog_host.address if box.binlog_host else "",
         "MHA_CA": certs["ca"] if certs else "",
         "MHA_CERT": certs["manager_cert"] if certs else "",
         "MHA_KEY": certs["manager_key"] if certs else "",

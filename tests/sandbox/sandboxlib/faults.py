@@ -5,7 +5,7 @@ import os
 import signal
 import time
 
-from . import agents, layout, procs, servers
+from . import agents, binlog_server, layout, procs, servers
 from .mysql import root_sql
 
 
@@ -44,20 +44,34 @@ def kill_agent(box, host):
     print(f"sandbox: killed the agent of {host.address}")
 
 
+def _is_binlog_server(box, host):
+    return box.binlog_host is not None and host.address == box.binlog_host.address
+
+
 def start_host(box, host, timeout=30.0):
-    """Brings a killed host back: proxies, mysqld, agent."""
+    """Brings a killed host back: proxies, mysqld, agent (the binlog server: its agent)."""
+    if _is_binlog_server(box, host):
+        if not agents.running(box, host):
+            binlog_server.start_agent(box, host, agents.cert_paths(box))
+        _wait_agent(box, host, timeout)
+        print(f"sandbox: the binlog server's agent {host.address} is back")
+        return
     servers.start_proxies(box, host)
     if servers.mysqld_pid(box, host) is None:
         start_mysqld(box, host, timeout)
     if box.agents and not agents.running(box, host):
         agents.start(box, host, agents.cert_paths(box))
-        deadline = time.monotonic() + timeout
-        while agents.health(box, host, timeout=2)[0] is None:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{host.address}: agent did not come back; tail of "
-                                   f"agent.log:\n{procs.tail(host.path('agent.log'))}")
-            time.sleep(0.1)
+        _wait_agent(box, host, timeout)
     print(f"sandbox: host {host.address} is back")
+
+
+def _wait_agent(box, host, timeout):
+    deadline = time.monotonic() + timeout
+    while agents.health(box, host, timeout=2)[0] is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{host.address}: agent did not come back; tail of "
+                               f"agent.log:\n{procs.tail(host.path('agent.log'))}")
+        time.sleep(0.1)
 
 
 def stop_replica(box, host, which):

@@ -95,14 +95,16 @@ class Sandbox:
     agent_pid_file: bool = True  # False: agent.cnf without pid_file (the agent learns it)
     cert_dir: str = ""
     semi_sync_timeout: int = 0  # ms; 0: no semi-sync (asynchronous replication)
+    binlog_server: bool = False  # a binlog server (D/binlog1) streams the master's binlog
     hosts: list = field(default_factory=list)
 
     @staticmethod
     def plan(directory, nodes, base_ip, gtid, candidate, bin_dir, agent_pid_file=True,
-             semi_sync_timeout=0):
+             semi_sync_timeout=0, binlog_server=False):
         directory = os.path.abspath(directory)
         box = Sandbox(directory, nodes, base_ip, gtid, candidate, bin_dir,
-                      agent_pid_file=agent_pid_file, semi_sync_timeout=semi_sync_timeout)
+                      agent_pid_file=agent_pid_file, semi_sync_timeout=semi_sync_timeout,
+                      binlog_server=binlog_server)
         first = ipaddress.IPv4Address(base_ip)
         if not first.is_loopback:
             raise ValueError(f"--base-ip {base_ip}: the sandbox uses loopback addresses only")
@@ -121,6 +123,14 @@ class Sandbox:
     @property
     def semi_sync(self):
         return self.semi_sync_timeout > 0
+
+    @property
+    def binlog_host(self):
+        """The binlog server (address after the last host, directory D/binlog1), or None."""
+        if not self.binlog_server:
+            return None
+        address = str(ipaddress.IPv4Address(self.base_ip) + self.nodes)
+        return Host(self.nodes + 1, address, os.path.join(self.directory, "binlog1"))
 
     @property
     def master(self):
@@ -152,5 +162,8 @@ class Sandbox:
         for h in self.hosts:
             if selector in (str(h.index), h.name, h.address, h.proxy_address):
                 return h
+        bs = self.binlog_host
+        if bs and selector in ("binlog1", bs.address):
+            return bs
         known = ", ".join(h.address for h in self.hosts)
         raise ValueError(f"unknown host {selector!r} (hosts: {known}, or 1..{self.nodes})")

@@ -111,6 +111,22 @@ TEST_CASE("failover summary: unknown is never 0", "[failover]") {
         CHECK(j["lost"].get<std::string>().find("unknown") == 0);
         CHECK(j["saved"].get<std::string>().find("skipped") != std::string::npos);
     }
+    SECTION("salvaged from a binlog server: still unknown, and how far it reached (issue 32)") {
+        f.promoted();
+        f.ctx.report.clear();
+        f.ctx.salvaged_from_binlog_server = "binlog1 (b1)";
+        f.ctx.salvaged_to = BinlogCoord{"mysql-bin.000002", 880};
+        f.ctx.report.push_back(
+            "Saved 500 bytes of binlog events of the dead master h1 from "
+            "binlog server binlog1 (b1): 3 transaction(s) after "
+            "mysql-bin.000002:120 up to mysql-bin.000002:880.");
+        auto j = failover_summary(f.ctx, kFailoverOk, "", 3);
+        CHECK(j["lost"] ==
+              "unknown: the dead master's binlog was not read; its events up to "
+              "mysql-bin.000002:880 were salvaged from binlog server binlog1 (b1), which follows "
+              "it asynchronously");
+        CHECK(j["saved"] == f.ctx.report.back());
+    }
     SECTION("the failover failed before Phase 2: fencing unknown too") {
         auto j = failover_summary(f.ctx, kFailoverError, "h3 is down", 1);
         CHECK(j["result"] == "failed");

@@ -46,4 +46,9 @@ TEST_CASE("acknowledged_report: found on a survivor only on evidence", "[failove
         "NOT certain: the dead master was of unknown semi-sync state (not read)");
     has(acknowledged_report(AckEvidence{Durability::SemiSync, false, "on", {"h3", "h4"}}),
         "NOT certain: the dead master was semi-synchronous at its last good ping, but h3, h4 died");
+    // Salvaged from a binlog server (issue 32): it follows the master asynchronously.
+    has(acknowledged_report(
+            AckEvidence{Durability::Async, false, "", {}, "binlog1 (b1)", "mysql-bin.000002:880"}),
+        "NOT certain (durability=async): the dead master's binlog could not be read; its events "
+        "up to mysql-bin.000002:880 were salvaged from binlog server binlog1 (b1) and applied");
 }

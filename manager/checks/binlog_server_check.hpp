@@ -1,0 +1,25 @@
+#pragma once
+
+// check-repl on MHA's binlog servers ([binlogN], issue 32): each one's agent answers and lists
+// the master's binlog files, its newest being the master's current one.
+
+#include <vector>
+
+#include "common/config/app_config.hpp"
+#include "manager/checks/cluster_snapshot.hpp"
+#include "manager/checks/repl_check.hpp"
+
+namespace mha::manager {
+
+/// Asks each [binlogN] server's agent (GET /health, GET /v1/binlogs), in parallel.
+std::map<std::string, BinlogServerView> ask_binlog_servers(const config::AppConfig& config,
+                                                           std::chrono::milliseconds timeout);
+
+/// One line per binlog server: an error naming it when its agent does not answer, cannot list
+/// its binlogs, or its files do not follow the master's (the master's current file missing
+/// or behind); else what it holds. `master`: the master's SHOW MASTER STATUS, when known. Pure.
+std::vector<CheckLine> check_binlog_servers(const config::AppConfig& config,
+                                            const ClusterSnapshot& snapshot,
+                                            const mysql::BinlogStatus* master);
+
+}  // namespace mha::manager
