@@ -57,6 +57,8 @@ std::string apply_text(const FailoverContext& ctx, std::size_t i) {
     }
     if (!ctx.options.skip_save_master_binlog && ctx.dead_agent_up) {
         text += ", then the dead master's saved binlog events";
+    } else if (!ctx.options.skip_save_master_binlog && !ctx.config.binlog_servers.empty()) {
+        text += ", then the dead master's binlog events salvaged from a binlog server";
     }
     return text + ", as one stream through its agent (POST /v1/apply)";
 }
@@ -88,6 +90,16 @@ void shutdown_steps(const FailoverContext& ctx, std::vector<std::string>& steps)
         steps.push_back(ctx.label(ctx.dead) + "'s agent: save its binlog events after " +
                         read_coord(ctx.servers[ctx.latest.front()]).str() +
                         " (the latest replica's read position)");
+    } else if (!ctx.config.binlog_servers.empty() && !ctx.latest.empty()) {
+        std::string names;
+        for (const auto& b : ctx.config.binlog_servers) {
+            names += (names.empty() ? "" : ", ") + b.server.block + " (" + b.server.hostname + ")";
+        }
+        steps.push_back(
+            "the dead master's agent does not answer: salvage its binlog events after " +
+            read_coord(ctx.servers[ctx.latest.front()]).str() +
+            " from every binlog server's agent (" + names +
+            "; whole transactions, the one reaching furthest wins)");
     } else {
         steps.push_back("no saving of the dead master's binlog: its agent does not answer");
     }
