@@ -129,6 +129,15 @@ void call_report_script(const FailoverContext& ctx, int code, const std::string&
     }
 }
 
+/// The manager-HA guard (issue 33) before a journal entry; nothing in single-manager mode.
+Result<void> guard_phase(const FailoverOptions& options, std::string_view phase,
+                         const std::string& detail, const FailoverContext& ctx) {
+    if (!options.before_phase) {
+        return {};
+    }
+    return options.before_phase(PhaseStep{phase, detail, ctx.changed_anything});
+}
+
 }  // namespace
 
 std::string_view phase_name(Phase phase) {
@@ -181,9 +190,17 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     }
     Phase phase = Phase::CheckConfig;
     std::string error;
+    bool refused = false;  // the HA guard: another manager owns the cluster now
     while (phase != Phase::Done) {
         if (!options.dry_run) {
-            append_journal(journal_file, std::string(phase_name(phase)), journal_detail(ctx));
+            const auto detail = journal_detail(ctx);
+            if (auto ok = guard_phase(options, phase_name(phase), detail, ctx); !ok) {
+                error = ok.error().message;
+                refused = true;
+                log->error("Not running phase {}: {}", phase_name(phase), error);
+                break;
+            }
+            append_journal(journal_file, std::string(phase_name(phase)), detail);
         }
         auto next = run_phase(phase, ctx);
         if (!next) {
@@ -200,6 +217,9 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     if (phase != Phase::Done) {
         code = kFailoverError;
         append_journal(journal_file, "Failed", error);
+        if (!refused) {
+            (void)guard_phase(options, "Failed", error, ctx);
+        }
         if (ctx.changed_anything) {
             touch_marker(error_file);
         }
@@ -215,6 +235,9 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
         touch_marker(complete_file);
         std::remove(error_file.c_str());
         append_journal(journal_file, "Done", journal_detail(ctx));
+        if (auto ok = guard_phase(options, "Done", journal_detail(ctx), ctx); !ok) {
+            log->warn("The failover is done, but recording it failed: {}", ok.error().message);
+        }
     }
     FailoverResult result;
     result.exit_code = code;
@@ -222,7 +245,11 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     if (ctx.servers.size() == config.servers.size()) {
         result.report = build_report(ctx, code, error);
         log->info("{}", result.report);
-        call_report_script(ctx, code, result.report);
+        if (refused) {
+            log->warn("report_script not called: this manager stopped acting on the cluster.");
+        } else {
+            call_report_script(ctx, code, result.report);
+        }
     }
     if (ctx.new_master && code != kFailoverError) {
         result.new_master = ctx.cfg(*ctx.new_master).hostname;

@@ -5,6 +5,7 @@
 
 #include "common/config/app_config.hpp"
 #include "common/util/result.hpp"
+#include "manager/failover/failover_options.hpp"
 #include "manager/monitor/manager_options.hpp"
 
 namespace mha::manager {
@@ -18,6 +19,11 @@ struct WatchControl {
     const std::atomic<bool>& stop;  ///< set: the watch returns soon (0, or the error's code)
     std::function<void(bool ok)> on_ping;  ///< after every ping of the master, good or failed
     bool force_continuous = false;  ///< the service: always continuous mode
+    /// Manager high availability (issue 33): the guard of a failover (its
+    /// FailoverOptions::before_phase) made from that failover's options; empty in
+    /// single-manager mode.
+    std::function<std::function<Result<void>(const PhaseStep&)>(const FailoverOptions&)>
+        failover_guard;
 };
 
 /// The config as masterha_manager loads it (--workdir applied).
@@ -25,6 +31,8 @@ Result<config::AppConfig> load_manager_config(const ManagerOptions& options);
 
 /// One cluster, watched until control.stop or the end MHA's masterha_manager has (its exit
 /// code); in continuous mode until stopped. Logs through log::get() (the caller's scope).
+/// With etcd_endpoints set (issue 33) the watch runs only while this manager is the elected
+/// active manager of the cluster (manager/ha); otherwise it stands by.
 int watch_cluster(const ManagerOptions& options, config::AppConfig config, WatchControl& control);
 
 }  // namespace mha::manager
