@@ -1,5 +1,7 @@
 #include "agent/health.hpp"
 
+#include <sys/stat.h>
+
 #include <charconv>
 
 #include "agent/log_local.hpp"
@@ -68,6 +70,14 @@ proto::Health make_health(proto::MysqldHealth mysqld, std::chrono::steady_clock:
                              .count();
     health.mysqld = std::move(mysqld);
     return health;
+}
+
+std::string fence_state(const std::string& fence_file) {
+    if (fence_file.empty()) {
+        return "not_configured";
+    }
+    struct stat st {};
+    return stat(fence_file.c_str(), &st) == 0 ? "fenced" : "none";
 }
 
 http::Response health_response(const proto::Health& health) {

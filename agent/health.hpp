@@ -16,6 +16,10 @@ proto::MysqldHealth check_mysqld(const config::AgentConfig& config);
 /// The /health body from its parts; status "ok" when mysqld is reachable.
 proto::Health make_health(proto::MysqldHealth mysqld, std::chrono::steady_clock::duration uptime);
 
+/// Health::fence for agent.cnf's fence_file: "not_configured" (empty path), "fenced" (the file
+/// exists) or "none".
+std::string fence_state(const std::string& fence_file);
+
 /// The /health answer: 200 when mysqld answers, 503 (same body) when it does not.
 http::Response health_response(const proto::Health& health);
 

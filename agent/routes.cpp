@@ -15,9 +15,10 @@ http::Router make_router(const config::AgentConfig& config,
     // lifetime).
     router.add(http::Method::Get, std::string(proto::kRouteHealth),
                [&config, started](const http::Request&) {
-                   auto mysqld = check_mysqld(config);
-                   return health_response(
-                       make_health(std::move(mysqld), std::chrono::steady_clock::now() - started));
+                   auto health = make_health(check_mysqld(config),
+                                             std::chrono::steady_clock::now() - started);
+                   health.fence = fence_state(config.fence_file);
+                   return health_response(health);
                });
     // Prometheus text for monitoring systems (the monitor role may call it).
     router.add(http::Method::Get, std::string(proto::kRouteMetrics),

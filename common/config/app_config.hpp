@@ -25,6 +25,15 @@ enum class HookPasswords { CommandLine, Environment, File };
 /// "command_line", "environment" or "file", as the config writes them.
 std::string_view hook_passwords_name(HookPasswords how);
 
+/// What a commit acknowledged to a client is promised (issue 32): Async as MHA (a transaction
+/// only the master had can be lost with its host), SemiSync (the master waits AFTER_SYNC until
+/// one replica that may acknowledge has it; the manager checks this and keeps it true through
+/// failover and switchover).
+enum class Durability { Async, SemiSync };
+
+/// "async" or "semi_sync", as the config writes them.
+std::string_view durability_name(Durability d);
+
 /// One server as MHA 0.58 sees it: every one of its 42 parameters, typed, with MHA's defaults,
 /// plus our agent keys. Local-only keys (hostname, ip, ssh_host, ssh_ip, node_label,
 /// candidate_master, no_master, ignore_fail, skip_init_ssh_check, agent_host) come from the
@@ -113,6 +122,8 @@ struct ServerConfig {
     std::optional<std::string> etcd_key;
     std::string etcd_prefix = "/mha";  ///< keys: <prefix>/<app>/leader, <prefix>/<app>/journal
     int etcd_lease_seconds = 5;        ///< the leader lease's TTL
+    /// [server default] durability = async | semi_sync (issue 32).
+    Durability durability = Durability::Async;
 };
 
 /// A `[binlogN]` block: a binlog server, used only to fetch missing binlog events. MHA reads

@@ -97,6 +97,17 @@ Result<void> set_hook_passwords(ServerConfig& s, const RawValue& raw, std::strin
     return {};
 }
 
+Result<void> set_durability(ServerConfig& s, const RawValue& raw, std::string_view key) {
+    if (raw.value == "async") {
+        s.durability = Durability::Async;
+    } else if (raw.value == "semi_sync") {
+        s.durability = Durability::SemiSync;
+    } else {
+        return value_error(raw, key, "is not a durability (expected async or semi_sync)");
+    }
+    return {};
+}
+
 Result<void> set_log_level(ServerConfig& s, const RawValue& raw, std::string_view key) {
     // Log::Dispatch's level names, which MHA passes through.
     constexpr std::array<std::string_view, 12> kLevels = {"debug", "info",  "notice",    "warning",
@@ -220,6 +231,7 @@ const std::vector<Param>& params() {
         // etcd's own floor is about 1.5 s (1.5 election timeouts); under 2 s keep-alives at a
         // third of it leave no room for one late answer.
         {"etcd_lease_seconds", false, number(&S::etcd_lease_seconds, 2, 3600)},
+        {"durability", false, set_durability},
     };
     return kParams;
 }
@@ -283,6 +295,10 @@ std::string_view hook_passwords_name(HookPasswords how) {
             return "file";
     }
     return "command_line";
+}
+
+std::string_view durability_name(Durability d) {
+    return d == Durability::SemiSync ? "semi_sync" : "async";
 }
 
 std::string_view ping_type_name(PingType type) {

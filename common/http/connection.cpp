@@ -195,10 +195,13 @@ std::optional<Refusal> Connection::refusal(const Request& request,
                                            const Router::Match& match) const {
     if (!identity_) {
         return Refusal{403, "permission_denied",
-                       "client certificate (" + names_ + ") is not on the agent's allow-list",
+                       "client certificate (" + names_ + ") is not on the " + state_->options.name +
+                           "'s allow-list",
                        false};
     }
-    if (!role_allows(identity_->role, request.method, request.path)) {
+    const auto& authorize = state_->options.authorize;
+    if (authorize ? !authorize(identity_->role, request.method, request.path)
+                  : !role_allows(identity_->role, request.method, request.path)) {
         return Refusal{403, "permission_denied",
                        "role " + std::string(role_name(identity_->role)) + " may not call " +
                            std::string(method_name(request.method)) + " " + request.path,

@@ -8,11 +8,10 @@ namespace mha::http::detail {
 
 namespace {
 
-constexpr const char* kServerName = "mha-agent";
-
 template <class Message>
-void common_fields(Message& message, const std::string& content_type, bool keep_alive) {
-    message.set(bhttp::field::server, kServerName);
+void common_fields(Message& message, const std::string& server, const std::string& content_type,
+                   bool keep_alive) {
+    message.set(bhttp::field::server, "mha-" + server);
     message.set(bhttp::field::content_type, content_type);
     message.keep_alive(keep_alive);
 }
@@ -49,13 +48,13 @@ net::awaitable<Next> Connection::send_buffered(const bhttp::request_header<>& he
     boost::system::error_code ec;
     if (header.method() == bhttp::verb::head) {
         bhttp::response<bhttp::empty_body> message{status, header.version()};
-        common_fields(message, response.content_type, keep_alive);
+        common_fields(message, state_->options.name, response.content_type, keep_alive);
         message.content_length(response.body.size());
         arm_deadline();
         std::tie(ec, std::ignore) = co_await bhttp::async_write(stream_, message, use_tuple);
     } else {
         bhttp::response<bhttp::string_body> message{status, header.version(), response.body};
-        common_fields(message, response.content_type, keep_alive);
+        common_fields(message, state_->options.name, response.content_type, keep_alive);
         message.prepare_payload();
         arm_deadline();
         std::tie(ec, std::ignore) = co_await bhttp::async_write(stream_, message, use_tuple);
@@ -75,7 +74,7 @@ net::awaitable<Next> Connection::send_streamed(const bhttp::request_header<>& he
     keep_alive = keep_alive && chunked;
     bhttp::response<bhttp::empty_body> message{static_cast<bhttp::status>(response.status),
                                                header.version()};
-    common_fields(message, response.content_type, keep_alive);
+    common_fields(message, state_->options.name, response.content_type, keep_alive);
     message.chunked(chunked);
     bhttp::response_serializer<bhttp::empty_body> serializer{message};
     arm_deadline();

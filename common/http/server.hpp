@@ -25,6 +25,8 @@ struct TlsFiles {
 
 /// Everything the HTTPS server needs; server_options() builds it from agent.cnf.
 struct ServerOptions {
+    /// Who serves: "agent" or "manager" (the Server header is "mha-NAME"; refusals name it).
+    std::string name = "agent";
     std::string address = "127.0.0.1";
     std::uint16_t port = 7443;  ///< 0: any free port (tests); port() tells which
     TlsFiles tls;
@@ -51,6 +53,9 @@ struct ServerOptions {
     /// the request was routed to ("" when none matched: a malformed request, an unknown path)
     /// and the status. Must not block. For request counters (GET /metrics).
     std::function<void(std::string_view route, int status)> on_response;
+    /// The role policy: may a client of `role` call `method` on `path`? Called on the I/O
+    /// thread; must not block. Empty: role_allows() (the agent's policy).
+    std::function<bool(config::ClientRole role, Method method, std::string_view path)> authorize;
 };
 
 /// ServerOptions from the agent's configuration.

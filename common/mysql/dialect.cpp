@@ -81,6 +81,10 @@ bool Dialect::has_super_read_only() const {
     return !version_.is_mariadb() && version_.at_least(5, 7, 8);
 }
 
+bool Dialect::semi_sync_source_terms() const {
+    return !version_.is_mariadb() && version_.at_least(8, 0, 26);
+}
+
 std::string Dialect::show_replica_status() const {
     return replica_terms() ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
 }

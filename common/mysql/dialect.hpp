@@ -62,6 +62,9 @@ public:
     [[nodiscard]] bool source_terms() const;
     /// MySQL 5.7.8+ has super_read_only; MariaDB has none.
     [[nodiscard]] bool has_super_read_only() const;
+    /// MySQL 8.0.26+: semi-sync's rpl_semi_sync_source_*/replica_* names (semi_sync.hpp);
+    /// MariaDB's built-in semi-sync and older MySQL use rpl_semi_sync_master_*/slave_*.
+    [[nodiscard]] bool semi_sync_source_terms() const;
 
     [[nodiscard]] std::string show_replica_status() const;
     [[nodiscard]] std::string show_binlog_status() const;

@@ -51,9 +51,12 @@ struct Health {
     double uptime_seconds = 0;
     std::int64_t server_time = 0;  ///< the agent host's clock, Unix seconds (clock skew)
     MysqldHealth mysqld;
+    /// The fence file (POST /v1/fence): "fenced" it exists (a restart comes up read_only),
+    /// "none" it does not, "not_configured" agent.cnf has no fence_file; "" from older agents.
+    std::string fence;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Health, status, agent_version, uptime_seconds,
-                                                server_time, mysqld)
+                                                server_time, mysqld, fence)
 
 // ---- Log routes (issue 13): binlogs, relay-log position and diff, apply, purge ----
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mysql/semi_sync.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
@@ -42,6 +43,12 @@ struct ErrantScanResult {
     std::vector<std::uint64_t> master_seqs;
 };
 
+/// A server's semi-sync side (durability=semi_sync only), or why it could not be read.
+struct SemiSyncRead {
+    std::optional<mysql::SemiSyncState> state;
+    std::string error;
+};
+
 /// Everything the checks decide on, gathered by I/O code beforehand: servers in config order
 /// (index i is config.servers[i]), agents and replication-privilege answers by block name.
 struct ClusterSnapshot {
@@ -50,6 +57,7 @@ struct ClusterSnapshot {
     std::map<std::string, std::optional<bool>> repl_user_ok;  ///< nullopt: could not check
     std::vector<HookCheck> hooks;
     std::vector<ErrantScanResult> errant_scans;
+    std::map<std::string, SemiSyncRead> semi_sync;  ///< by block name; durability=semi_sync
 };
 
 }  // namespace mha::manager

@@ -60,6 +60,27 @@ std::optional<bool> repl_priv(const ServerEndpoint& e, const std::string& user) 
     return false;
 }
 
+SemiSyncRead semi_sync_of(const ServerEndpoint& e) {
+    mysql::ConnectOptions o;
+    o.host = e.ip;
+    o.port = e.port;
+    o.user = e.user;
+    o.password = e.password;
+    SemiSyncRead out;
+    auto session = mysql::connect(o);
+    if (!session) {
+        out.error = session.error().message;
+        return out;
+    }
+    auto state = mysql::read_semi_sync(**session);
+    if (!state) {
+        out.error = state.error().message;
+        return out;
+    }
+    out.state = *state;
+    return out;
+}
+
 HookCheck hook_status(const std::string& parameter, const std::optional<std::string>& script,
                       std::vector<std::string> args, std::chrono::milliseconds timeout) {
     HookCheck h;
@@ -132,6 +153,8 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
     auto eps = endpoints(config);
     std::vector<std::future<AgentView>> agents(config.servers.size());
     std::vector<std::future<std::optional<bool>>> privs(config.servers.size());
+    std::vector<std::future<SemiSyncRead>> semi(config.servers.size());
+    const bool semi_sync = config.servers.front().durability == config::Durability::SemiSync;
     // Servers first (agents need to know which one is the master).
     snap.servers = discover(eps, DiscoverOptions{});
     // The master is the one usable non-replica; with none or several it is ambiguous (the
@@ -170,6 +193,9 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
             std::string user = c.repl_user.value_or(snap.servers[i].replica->master_user);
             privs[i] = mha::log::async([e = eps[i], user] { return repl_priv(e, user); });
         }
+        if (semi_sync && snap.servers[i].usable()) {
+            semi[i] = mha::log::async([e = eps[i]] { return semi_sync_of(e); });
+        }
     }
     if (options.hooks) {
         snap.hooks = check_hooks(config, master, options.hook_timeout);
@@ -183,6 +209,9 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
         }
         if (privs[i].valid()) {
             snap.repl_user_ok[config.servers[i].block] = privs[i].get();
+        }
+        if (semi[i].valid()) {
+            snap.semi_sync[config.servers[i].block] = semi[i].get();
         }
     }
     return snap;

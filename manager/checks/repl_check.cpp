@@ -5,6 +5,7 @@
 
 #include "manager/checks/dead_master.hpp"
 #include "manager/checks/errant.hpp"
+#include "manager/checks/semi_sync_check.hpp"
 #include "manager/topology/replication_mode.hpp"
 
 namespace mha::manager {
@@ -37,6 +38,10 @@ public:
         }
         check_candidates();
         check_threads();
+        if (report_.master && cfg(0).durability == config::Durability::SemiSync) {
+            auto lines = check_semi_sync(config_, snap_, *report_.master, report_.replicas);
+            report_.lines.insert(report_.lines.end(), lines.begin(), lines.end());
+        }
         if (options_.check_repl_health) {
             check_lag();
         }

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <iostream>
 
+#include "manager/checks/semi_sync_check.hpp"
+#include "manager/failover/semi_sync_roles.hpp"
+
 namespace mha::manager {
 namespace {
 
@@ -90,8 +93,21 @@ void shutdown_steps(const FailoverContext& ctx, std::vector<std::string>& steps)
     }
 }
 
+/// durability=semi_sync: what replica `i`'s side becomes before its IO thread starts.
+std::string semi_sync_step(const FailoverContext& ctx, std::size_t i, bool semi_sync) {
+    if (!semi_sync || ctx.options.skip_change_master) {
+        return "";
+    }
+    const auto& st = ctx.servers[i];
+    const auto refusal = acknowledger_refusal(ctx.cfg(i), st.replica ? &*st.replica : nullptr);
+    return refusal.empty()
+               ? "semi-sync replica side on (an acknowledger); "
+               : "semi-sync replica side off (" + refusal + ": never an acknowledger); ";
+}
+
 void recovery_steps(const FailoverContext& ctx, std::vector<std::string>& steps) {
     const auto nm = *ctx.new_master;
+    const bool semi_sync = ctx.cfg(0).durability == config::Durability::SemiSync;
     const auto& c = ctx.cfg(nm);
     steps.push_back(ctx.label(nm) + ": " + apply_text(ctx, nm));
     if (ctx.cfg(ctx.dead).master_ip_failover_script) {
@@ -100,6 +116,12 @@ void recovery_steps(const FailoverContext& ctx, std::vector<std::string>& steps)
                         " --new_master_host=" + c.hostname + " --new_master_ip=" + c.ip +
                         " --new_master_port=" + std::to_string(c.port) +
                         " --new_master_password=xxx");
+    }
+    if (semi_sync) {
+        steps.push_back(
+            ctx.label(nm) + ": the semi-sync master: wait point AFTER_SYNC, timeout " +
+            std::to_string(ctx.options.semi_sync_timeout_ms.value_or(kDefaultSemiSyncTimeoutMs)) +
+            " ms, enabled (durability=semi_sync)");
     }
     steps.push_back(ctx.label(nm) + ": " +
                     (ctx.options.skip_disable_read_only
@@ -118,7 +140,8 @@ void recovery_steps(const FailoverContext& ctx, std::vector<std::string>& steps)
                                        ", MASTER_USER='" + user + "'" +
                                        (ctx.cfg(i).repl_password ? ", MASTER_PASSWORD='xxx'" : "") +
                                        ", " + positioning(ctx.coords) + "; START SLAVE";
-        steps.push_back(ctx.label(i) + ": " + apply_text(ctx, i) + "; " + change);
+        steps.push_back(ctx.label(i) + ": " + apply_text(ctx, i) + "; " +
+                        semi_sync_step(ctx, i, semi_sync) + change);
     }
     for (auto i : ctx.dropped) {
         steps.push_back(ctx.label(i) + ": left out (ignore_fail, or its relay logs are gone)");

@@ -39,6 +39,7 @@ struct ReplicaOutcome {
     bool ok = false;
     std::string message;
     bool levelled = false;  ///< it applied everything (a re-plan may still use it)
+    bool acknowledger = false;  ///< durability=semi_sync: its replica side is on (issue 32)
 };
 
 /// Everything the phases share. Indices refer to config.servers / servers.
@@ -80,6 +81,8 @@ struct FailoverContext {
     BinlogCoord new_master_coord;
     std::string new_master_gtid;
     std::map<std::size_t, ReplicaOutcome> outcomes;
+    /// durability=semi_sync: why the new master could not be made the semi-sync master.
+    std::optional<std::string> semi_sync_master_error;
     std::vector<std::string> report;  ///< the Failover Report's body lines
     bool changed_anything = false;    ///< from Phase 2 on: errors leave failover.error
 

@@ -49,9 +49,8 @@ Result<GtidPresence> presence_of(const FailoverContext& ctx, std::size_t i) {
     return p;
 }
 
-/// MariaDB: gtid_slave_pos := per domain, the last GTID host `i` now holds (its binlog state
-/// without its own errant writes, the kept segment GTIDs, and its received position when it
-/// logs nothing), so replication from the new master starts right after it.
+}  // namespace
+
 Result<void> align_slave_pos(FailoverContext& ctx, std::size_t i, const gtid::GtidPos& kept) {
     auto log = log::get("failover");
     auto& session = *ctx.sessions.at(i);
@@ -94,6 +93,8 @@ Result<void> align_slave_pos(FailoverContext& ctx, std::size_t i, const gtid::Gt
               ctx.label(i), after, before);
     return {};
 }
+
+namespace {
 
 std::string filtered_name(const FailoverContext& ctx, const std::string& segment, std::size_t i) {
     return segment + "." + ctx.cfg(i).hostname + "_" + std::to_string(ctx.cfg(i).port) +

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/gtid/mariadb_gtid.hpp"
 #include "common/mysql/dialect.hpp"
 #include "manager/failover/failover_context.hpp"
 
@@ -24,6 +25,11 @@ PhaseResult find_latest_by_gtid(FailoverContext& ctx);
 /// client-side apply moves neither it nor Exec_Master_Log_Pos (DESIGN.md §8).
 Result<ApplyOutcome> apply_segments(FailoverContext& ctx, std::size_t i,
                                     const std::vector<std::string>& segments);
+
+/// MariaDB: gtid_slave_pos := per domain, the last GTID host `i` now holds (its binlog state
+/// without its own errant writes, `kept`, and its received position when it logs nothing), so
+/// replication by GTID from the new master starts right after it.
+Result<void> align_slave_pos(FailoverContext& ctx, std::size_t i, const gtid::GtidPos& kept);
 
 /// CHANGE MASTER's positioning in the cluster's coordinates (slave_pos, auto-position, no).
 mysql::GtidPositioning gtid_positioning(Coordinates c);

@@ -31,6 +31,9 @@ struct FailoverOptions {
     /// The continuous manager (issue 30): the dead master's block is commented out (kept,
     /// never lost) whatever the outcome, so the next round watches the cluster without it.
     bool comment_dead_master_conf = false;
+    /// durability=semi_sync: the dead master's rpl_semi_sync_master_timeout as the monitor last
+    /// read it, for the new master; nullopt: a default (issue 32).
+    std::optional<long> semi_sync_timeout_ms;
     bool skip_save_master_binlog = false;
     bool skip_change_master = false;
     bool skip_disable_read_only = false;

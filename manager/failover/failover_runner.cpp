@@ -10,6 +10,7 @@
 #include "common/log/log.hpp"
 #include "manager/failover/dry_run_plan.hpp"
 #include "manager/failover/failover_context.hpp"
+#include "manager/failover/failover_summary.hpp"
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/journal.hpp"
 #include "manager/failover/markers.hpp"
@@ -170,6 +171,7 @@ std::string FailoverContext::work_file(std::string_view prefix, std::size_t host
 FailoverResult run_failover(const config::AppConfig& config, const FailoverOptions& options,
                             FailoverAgents& agents) {
     auto log = log::get("failover");
+    const auto started = std::chrono::steady_clock::now();
     const auto error_file = config.workdir_file("failover.error");
     const auto complete_file = config.workdir_file("failover.complete");
     const auto journal_file = config.workdir_file("failover.journal");
@@ -213,9 +215,18 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     if (options.dry_run) {
         return finish_dry_run(ctx, phase == Phase::Done ? "" : error);
     }
+    // 10 (MHA's "done, but not everything went well") also when the old master is NOT
+    // fenced: a wrapper that checks for 0 must look.
     int code = kFailoverOk;
     if (phase != Phase::Done) {
         code = kFailoverError;
+    } else if (some_replica_failed(ctx) || !ctx.unfenced.empty()) {
+        code = kFailoverPartial;
+    }
+    // The facts the API's history and /metrics read (issue 31), before the closing entry.
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    append_journal(journal_file, "Summary", failover_summary(ctx, code, error, took.count()).dump());
+    if (code == kFailoverError) {
         append_journal(journal_file, "Failed", error);
         if (!refused) {
             (void)guard_phase(options, "Failed", error, ctx);
@@ -227,11 +238,6 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
             std::this_thread::sleep_for(std::chrono::seconds(options.wait_on_failover_error));
         }
     } else {
-        // 10 (MHA's "done, but not everything went well") also when the old master is NOT
-        // fenced: a wrapper that checks for 0 must look.
-        if (some_replica_failed(ctx) || !ctx.unfenced.empty()) {
-            code = kFailoverPartial;
-        }
         touch_marker(complete_file);
         std::remove(error_file.c_str());
         append_journal(journal_file, "Done", journal_detail(ctx));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -48,25 +49,36 @@ std::optional<JournalEntry> last_journal_entry(const std::string& path) {
     return JournalEntry{j.value("time", ""), j.value("phase", ""), j.value("detail", "")};
 }
 
-std::vector<JournalEntry> last_failover_entries(const std::string& path) {
+JournalEntry parse_journal_line(const std::string& line) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        return JournalEntry{"", "unreadable journal line", line};
+    }
+    auto text = [&j](const char* key) {
+        const auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    return JournalEntry{text("time"), text("phase"), text("detail")};
+}
+
+std::vector<JournalEntry> read_journal(const std::string& path) {
     std::vector<JournalEntry> out;
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
-        if (line.empty()) {
-            continue;
+        if (!line.empty()) {
+            out.push_back(parse_journal_line(line));
         }
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        JournalEntry e{"", "unreadable journal line", line};
-        if (!j.is_discarded() && j.is_object()) {
-            e = JournalEntry{j.value("time", ""), j.value("phase", ""), j.value("detail", "")};
-        }
-        if (e.phase == "CheckConfig") {
-            out.clear();
-        }
-        out.push_back(std::move(e));
     }
     return out;
+}
+
+std::vector<JournalEntry> last_failover_entries(const std::string& path) {
+    auto all = read_journal(path);
+    auto it = std::find_if(all.rbegin(), all.rend(),
+                           [](const JournalEntry& e) { return e.phase == "CheckConfig"; });
+    const auto first = it == all.rend() ? all.begin() : std::prev(it.base());
+    return {first, all.end()};
 }
 
 }  // namespace mha::manager

@@ -6,11 +6,13 @@
 #include <future>
 
 #include "common/log/log.hpp"
+#include "manager/failover/catch_up.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/hooks_calls.hpp"
 #include "manager/failover/lost_hosts.hpp"
 #include "manager/failover/replica_sql.hpp"
+#include "manager/failover/semi_sync_roles.hpp"
 #include "manager/failover/sources_io.hpp"
 
 namespace mha::manager {
@@ -162,6 +164,31 @@ void keep_writes_of(FailoverContext& ctx, std::size_t nm) {
                          now_text() + ") could not be read: its agent does not answer.");
 }
 
+bool semi_sync(const FailoverContext& ctx) {
+    return ctx.cfg(0).durability == config::Durability::SemiSync;
+}
+
+/// durability=semi_sync: the new master waits for an acknowledgement from its first write on
+/// (before read_only=0), with the timeout the dead master had. A failure is reported, not fatal:
+/// a cluster without a writable master is worse than one without semi-sync.
+void make_new_master_semi_sync(FailoverContext& ctx, std::size_t nm) {
+    auto log = log::get("failover");
+    const long timeout = ctx.options.semi_sync_timeout_ms.value_or(kDefaultSemiSyncTimeoutMs);
+    log->info(
+        "durability=semi_sync: making {} the semi-sync master before read_only=0 (timeout "
+        "{} ms, {})..",
+        ctx.label(nm), timeout,
+        ctx.options.semi_sync_timeout_ms ? "the dead master's" : "the default");
+    ctx.semi_sync_master_error.reset();
+    auto done = make_semi_sync_master(*ctx.sessions[nm], ctx.label(nm), timeout);
+    if (!done) {
+        ctx.semi_sync_master_error = done.error().message;
+        log->error(" {}: semi-sync master NOT set: {}", ctx.label(nm), done.error().message);
+        return;
+    }
+    log->info(" {}: {}. ok.", ctx.label(nm), *done);
+}
+
 PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
     auto log = log::get("failover");
     const auto& dead = ctx.cfg(ctx.dead);
@@ -182,6 +209,9 @@ PhaseResult activate_new_master(FailoverContext& ctx, std::size_t nm) {
                               "Failed to activate master IP address with " + call.failure());
         }
         ctx.report.push_back(ctx.label(nm) + ": OK: Activated master IP address.");
+    }
+    if (semi_sync(ctx)) {
+        make_new_master_semi_sync(ctx, nm);
     }
     if (ctx.options.skip_disable_read_only) {
         log->info("Skipping read_only=0 on the new master (--skip_disable_read_only).");
@@ -209,6 +239,20 @@ ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSou
     log->info("-- Slave recovery on host {} started.", ctx.label(i));
     const auto& plan = ctx.plans.at(i);
     std::string levelled = "OK: Applying all logs succeeded.";
+    if (ctx.gtid_catch_up.contains(i) && !ctx.options.skip_change_master) {
+        log->info(" {}: {}: nothing applied, it fetches what it lacks from the new master by "
+                  "GTID.", ctx.label(i), plan.why);
+        auto caught = catch_up_by_gtid(ctx, i, source);
+        if (!caught) {
+            return ReplicaOutcome{false, "Starting replication failed: " + caught.error().message,
+                                  true};
+        }
+        return ReplicaOutcome{true,
+                              "OK: nothing applied (" + plan.why + "): " + *caught +
+                                  ". Slave started, replicating from " +
+                                  ctx.label(*ctx.new_master),
+                              true};
+    }
     if (plan.method == LevelMethod::GtidReplication) {
         log->info(" {}: {}: nothing applied, it fetches what it lacks from the new master by "
                   "GTID.", ctx.label(i), plan.why);
@@ -222,15 +266,43 @@ ReplicaOutcome recover_replica(FailoverContext& ctx, std::size_t i, const NewSou
         return ReplicaOutcome{true, levelled + " Skipped CHANGE MASTER (--skip_change_master).",
                               true};
     }
+    bool acknowledger = false;
+    if (semi_sync(ctx)) {
+        const auto& st = ctx.servers[i];
+        auto role = set_semi_sync_replica(*ctx.sessions.at(i), ctx.cfg(i),
+                                          st.replica ? &*st.replica : nullptr);
+        if (role) {
+            log->info(" {}: semi-sync before its IO thread starts: {}.", ctx.label(i), role->text);
+            acknowledger = role->acknowledger;
+            levelled += " Semi-sync: " + role->text + ".";
+        } else {
+            log->error(" {}: semi-sync replica side NOT set: {}", ctx.label(i),
+                       role.error().message);
+            levelled += " Semi-sync replica side NOT set: " + role.error().message + ".";
+        }
+    }
     auto started = repoint_replica(*ctx.sessions.at(i), source, std::chrono::seconds(30));
     if (!started) {
         return ReplicaOutcome{false, "Starting replication failed: " + started.error().message,
                               true};
     }
-    return ReplicaOutcome{true,
-                          levelled + " Slave started, replicating from " +
-                              ctx.label(*ctx.new_master),
-                          true};
+    return ReplicaOutcome{
+        true, levelled + " Slave started, replicating from " + ctx.label(*ctx.new_master), true,
+        acknowledger};
+}
+
+/// The report's durability line (issue 32), logged too.
+void report_durability(FailoverContext& ctx, std::size_t nm) {
+    std::vector<std::string> acknowledgers;
+    for (const auto& [i, o] : ctx.outcomes) {
+        if (o.ok && o.acknowledger) {
+            acknowledgers.push_back(ctx.label(i));
+        }
+    }
+    auto line = durability_report(ctx.cfg(0).durability, ctx.label(nm), ctx.semi_sync_master_error,
+                                  acknowledgers);
+    log::get("failover")->info("{}", line);
+    ctx.report.push_back(line);
 }
 
 /// The report's lines for the replicas that were not part of Phase 4.
@@ -338,6 +410,7 @@ PhaseResult phase_recover_replicas(FailoverContext& ctx) {
         return replan_after_writes(ctx, nm, "Phase 4");
     }
     name_left_out(ctx);
+    report_durability(ctx, nm);
     return Phase::Cleanup;
 }
 

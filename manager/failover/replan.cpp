@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "common/log/log.hpp"
+#include "manager/failover/catch_up.hpp"
 #include "manager/failover/failover_gtid.hpp"
 #include "manager/failover/journal.hpp"
 #include "manager/failover/lost_hosts.hpp"
@@ -55,10 +56,11 @@ void collect_survivors(FailoverContext& ctx, std::size_t nm, const BinlogCoord& 
     auto log = log::get("failover");
     for (auto i : std::vector<std::size_t>(ctx.replicas)) {
         auto o = ctx.outcomes.find(i);
-        if ((o == ctx.outcomes.end() || !o->second.levelled) && f.gtid &&
+        if ((o == ctx.outcomes.end() || !o->second.levelled) && can_catch_up_by_gtid(ctx, i) &&
             server_answers(ctx, i)) {
             // Everything it lacks up to the promotion is on every levelled survivor: GTID
-            // replication from the new choice sends it (and the connect is checked).
+            // replication from the new choice sends it (and the connect is checked). MariaDB
+            // writes GTIDs also when the cluster follows by file/position.
             log->warn("{} was not levelled before {} died ({}): it will fetch what it lacks "
                       "from the new master by GTID.",
                       ctx.label(i), ctx.label(nm),

@@ -4,6 +4,7 @@
 
 #include "common/mysql/replica_status.hpp"
 #include "manager/topology/connect_options.hpp"
+#include "manager/topology/server_state.hpp"
 
 namespace mha::manager {
 namespace {
@@ -208,6 +209,41 @@ Result<void> reset_replication(mysql::Session& session) {
         return r;
     }
     return session.execute(dialect->reset_replica_all());
+}
+
+Result<void> wait_executed_to_end(mysql::Session& session, ServerState& state,
+                                  mysql::Session& source, std::chrono::seconds limit) {
+    auto end = own_binlog_end(source);
+    if (!end) {
+        return tl::unexpected(end.error());
+    }
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (true) {
+        if (auto r = read_server_state(session, state); !r) {
+            return r;
+        }
+        const auto& s = state.replica;
+        // "Connecting"/"Preparing" are on their way; "No" or an error is not.
+        if (!s || s->slave_io_running == "No" || s->slave_sql_running != "Yes" ||
+            s->last_io_errno != 0 || s->last_sql_errno != 0) {
+            return make_error(ErrorCode::Aborted,
+                              "replication stopped: " +
+                                  (s ? "IO " + s->slave_io_running + " " + s->last_io_error +
+                                           ", SQL " + s->slave_sql_running + " " +
+                                           s->last_sql_error
+                                     : std::string("not a replica")));
+        }
+        const BinlogCoord at{s->relay_master_log_file, s->exec_master_log_pos};
+        if (at >= end->binlog) {
+            return {};
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            return make_error(ErrorCode::DeadlineExceeded,
+                              "not caught up in " + std::to_string(limit.count()) +
+                                  " s (executed " + at.str() + " of " + end->binlog.str() + ")");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 }  // namespace mha::manager

@@ -51,6 +51,13 @@ struct OwnBinlogEnd {
 };
 Result<OwnBinlogEnd> own_binlog_end(mysql::Session& session);
 
+/// Waits until the replica on `session` (its state read into `state`) has executed `source`'s
+/// binlog up to where it ends now (SHOW MASTER STATUS on `source`), at most `limit`. Errors:
+/// Aborted when its replication stops or reports an error (the error named),
+/// DeadlineExceeded with where it stands.
+Result<void> wait_executed_to_end(mysql::Session& session, ServerState& state,
+                                  mysql::Session& source, std::chrono::seconds limit);
+
 /// For a replica whose agent is down: STARTs its SQL thread (the IO thread stays stopped)
 /// and waits until it executed everything its IO thread read (Exec_Master_Log_Pos reaches
 /// `read`). No fixed time limit: errors when the SQL thread fails, stops, or makes no

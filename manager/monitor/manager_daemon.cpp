@@ -103,7 +103,8 @@ int fail(const Watch& w, int code) {
 
 /// MHA's masterha_manager after MASTER_DEAD: the failover, then exit with its code.
 FailoverResult fail_over(const config::AppConfig& config, std::size_t master, const Watch& w,
-                         const Decision& decision, std::optional<double> detection_seconds) {
+                         const Decision& decision, std::optional<double> detection_seconds,
+                         std::optional<long> semi_sync_timeout_ms) {
     const auto& options = w.options;
     const bool continuous = w.continuous;
     const auto& status_path = w.status_path;
@@ -124,6 +125,7 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master, co
     f.wait_on_failover_error = options.wait_on_failover_error;
     f.master_confirmed_dead = true;
     f.detection_seconds = detection_seconds;
+    f.semi_sync_timeout_ms = semi_sync_timeout_ms;
     if (w.control.failover_guard) {
         f.before_phase = w.control.failover_guard(f);  // HA: only the active manager acts
     }
@@ -139,7 +141,9 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master, co
     return result;
 }
 
-Result<config::AppConfig> load_config(const ManagerOptions& options) {
+}  // namespace
+
+Result<config::AppConfig> load_manager_config(const ManagerOptions& options) {
     config::LoadOptions load;
     load.conf_path = options.conf;
     load.global_conf_path = options.global_conf;
@@ -151,6 +155,8 @@ Result<config::AppConfig> load_config(const ManagerOptions& options) {
     }
     return config;
 }
+
+namespace {
 
 /// The continuous manager after a failover that could not be done (or was refused inside
 /// last_failover_minute): nothing is watched until an operator acts; the status says why.
@@ -210,6 +216,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
     }
     Decision decision;
     std::optional<double> detection_seconds;
+    std::optional<long> semi_sync_timeout_ms;
     int code = 20;
     if (master->dead) {
         // MHA: no monitoring loop when the master is already dead; confirm it, fail over.
@@ -238,6 +245,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
         code = monitor.run();
         decision = monitor.decision();
         detection_seconds = monitor.detection_seconds();
+        semi_sync_timeout_ms = monitor.semi_sync_timeout_ms();
     }
     if (code != 20) {
         return code == 0 ? 0 : fail(w, code);
@@ -249,7 +257,8 @@ int watch_once(const config::AppConfig& config, const Watch& w,
                     dead.ip.c_str(), dead.port);
         return code;
     }
-    auto result = fail_over(config, master->index, w, decision, detection_seconds);
+    auto result =
+        fail_over(config, master->index, w, decision, detection_seconds, semi_sync_timeout_ms);
     if (!continuous || w.stopped()) {
         return result.exit_code;
     }
@@ -268,10 +277,6 @@ int watch_once(const config::AppConfig& config, const Watch& w,
 
 
 }  // namespace
-
-Result<config::AppConfig> load_manager_config(const ManagerOptions& options) {
-    return load_config(options);
-}
 
 bool continuous_mode(const ManagerOptions& options, const config::AppConfig& config) {
     return !options.monitor_only &&
@@ -310,7 +315,7 @@ int watch_alone(const ManagerOptions& options, config::AppConfig config, WatchCo
     std::optional<config::ServerConfig> rejoin_pending;  // auto_rejoin: the last old master
     for (int round = 1;; ++round) {
         if (round > 1) {
-            auto reloaded = load_config(options);
+            auto reloaded = load_manager_config(options);
             if (!reloaded) {
                 log->error("Continuous mode: reloading {} failed: {}", options.conf,
                            reloaded.error().message);
@@ -351,7 +356,7 @@ int run_manager(const ManagerOptions& options) {
     // For the scripts it runs: masterha_secondary_check reads the agents' settings from them.
     setenv("MHA_CONF", options.conf.c_str(), 1);
     setenv("MHA_GLOBAL_CONF", options.global_conf.c_str(), 1);
-    auto config = load_config(options);
+    auto config = load_manager_config(options);
     if (!config) {
         log::get("manager")->error("{}", config.error().message);
         return 1;

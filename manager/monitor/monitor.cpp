@@ -52,15 +52,15 @@ std::chrono::milliseconds lock_wait(int ping_interval) {
 
 }  // namespace
 
-Monitor::Monitor(const config::AppConfig& config, std::size_t master,
-                 const ManagerOptions& options, std::string status_path,
-                 const std::atomic<bool>& stop)
+Monitor::Monitor(const config::AppConfig& config, std::size_t master, const ManagerOptions& options,
+                 std::string status_path, const std::atomic<bool>& stop)
     : config_(config),
       master_(config.servers.at(master)),
       options_(options),
       status_path_(std::move(status_path)),
       stop_(stop),
-      guard_(config, master_) {}
+      guard_(config, master_),
+      semi_sync_(master_) {}
 
 void Monitor::set_status(MonitorStatus status) {
     if (status == status_ && written_detection_ == detection_) {
@@ -279,12 +279,17 @@ int Monitor::run() {
                 log->info("Ping({}) succeeded again.", config::ping_type_name(master_.ping_type));
             }
             failed = 0;
-            detection_.clear();
+            detection_ = semi_sync_.note();
             set_status(MonitorStatus::PingOk);
             if (on_ping_) {
                 on_ping_(true);
             }
             guard_.check();
+            semi_sync_.check();
+            if (semi_sync_.note() != detection_) {  // the status file's Reason: line
+                detection_ = semi_sync_.note();
+                set_status(MonitorStatus::PingOk);
+            }
             if (after_ping_) {
                 after_ping_();
             }

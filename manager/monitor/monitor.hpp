@@ -11,6 +11,7 @@
 #include "manager/monitor/detection.hpp"
 #include "manager/monitor/manager_options.hpp"
 #include "manager/monitor/replica_guard.hpp"
+#include "manager/monitor/semi_sync_watch.hpp"
 #include "manager/state/status_file.hpp"
 
 namespace mha::manager {
@@ -37,6 +38,11 @@ public:
     /// Seconds from the first failed ping of the last series to the "dead" decision (valid
     /// after run() returned 20).
     [[nodiscard]] double detection_seconds() const { return detection_seconds_; }
+
+    /// The master's semi-sync timeout as last read (durability=semi_sync), for the failover.
+    [[nodiscard]] std::optional<long> semi_sync_timeout_ms() const {
+        return semi_sync_.timeout_ms();
+    }
 
     /// Why the master was declared dead (valid after run() returned 20).
     [[nodiscard]] const Decision& decision() const { return decision_; }
@@ -67,6 +73,7 @@ private:
     std::string detection_;  ///< the last investigation's reason, for the status file
     std::string written_detection_;  ///< what the status file says now
     ReplicaGuard guard_;
+    SemiSyncWatch semi_sync_;  ///< durability=semi_sync: a master fallen back to async (issue 32)
     std::function<void(bool)> on_ping_;
     double detection_seconds_ = 0;
     std::function<void()> after_ping_;  ///< read_only and replication of the other servers (issue 30)

@@ -1,5 +1,7 @@
 #include "manager/monitor/replica_evidence.hpp"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <charconv>
 #include <thread>
 
@@ -111,7 +113,7 @@ ReplicaEvidence read_replica_evidence(const config::ServerConfig& replica,
         e.lost_master = true;
         e.detail = "IO Yes, but nothing received, not even a heartbeat, in " +
                    std::to_string(wait.count()) + " ms (heartbeat period " +
-                   std::to_string(before->period) + " s)";
+                   fmt::format("{:g}", before->period) + " s)";
     } else if (!again->io_running() && mysql::errc::no_answer(again->last_io_errno)) {
         e.lost_master = true;
         e.detail = "IO " + again->slave_io_running + ", error " +

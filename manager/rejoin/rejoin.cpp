@@ -137,41 +137,8 @@ std::optional<std::string> extra_on_old(const Side& master, const Side& old) {
 
 /// Waits until `old` has executed everything the master had written when it started.
 Result<void> catch_up(Side& old, Side& master, int seconds) {
-    auto end = master.session->query("SHOW MASTER STATUS");
-    if (!end || end->empty()) {
-        return make_error(ErrorCode::Unavailable, "SHOW MASTER STATUS on the master failed");
-    }
-    const auto file = end->value(0, "File");
-    const auto pos = std::stoull(end->value(0, "Position", "0"));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (true) {
-        if (auto r = read_server_state(*old.session, old.state); !r) {
-            return r;
-        }
-        const auto& s = old.state.replica;
-        // "Connecting"/"Preparing" are on their way; "No" or an error is not.
-        if (!s || s->slave_io_running == "No" || s->slave_sql_running != "Yes" ||
-            s->last_io_errno != 0 || s->last_sql_errno != 0) {
-            return make_error(ErrorCode::Aborted,
-                              "replication stopped: " +
-                                  (s ? "IO " + s->slave_io_running + " " + s->last_io_error +
-                                           ", SQL " + s->slave_sql_running + " " +
-                                           s->last_sql_error
-                                     : std::string("not a replica")));
-        }
-        if (s->relay_master_log_file > file ||
-            (s->relay_master_log_file == file && s->exec_master_log_pos >= pos)) {
-            return {};
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            return make_error(ErrorCode::DeadlineExceeded,
-                              "not caught up in " + std::to_string(seconds) + " s (executed " +
-                                  s->relay_master_log_file + ":" +
-                                  std::to_string(s->exec_master_log_pos) + " of " + file + ":" +
-                                  std::to_string(pos) + ")");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    return wait_executed_to_end(*old.session, old.state, *master.session,
+                                std::chrono::seconds(seconds));
 }
 
 Result<void> join(Side& old, Cluster& cluster, mysql::GtidPositioning positioning, int seconds) {

@@ -36,6 +36,8 @@ void install_signals() {
 
 http::ServerOptions api_options(const config::ManagerConfig& m) {
     http::ServerOptions o;
+    o.name = "manager";
+    o.authorize = api::manager_role_allows;  // monitor: every GET (the API, /metrics, the page)
     o.address = m.listen->address;
     o.port = m.listen->port;
     o.tls = http::TlsFiles{m.tls_ca, m.tls_cert, m.tls_key, m.tls_min_version};

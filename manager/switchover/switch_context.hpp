@@ -19,6 +19,7 @@ namespace mha::manager {
 struct RepointOutcome {
     bool ok = false;
     std::string message;
+    bool acknowledger = false;  ///< durability=semi_sync: its replica side is on (issue 32)
 };
 
 /// What the switch steps share. Indices are the config's.
@@ -50,6 +51,8 @@ struct SwitchContext {
     std::vector<OwnWrite> diverged;                  ///< the old master's own writes after the lock
     bool divergence_checked = false;
     std::vector<std::string> report;
+    /// durability=semi_sync: why the new master could not be made the semi-sync master.
+    std::optional<std::string> semi_sync_master_error;
 
     [[nodiscard]] const config::ServerConfig& cfg(std::size_t i) const { return config.servers[i]; }
     [[nodiscard]] std::string label(std::size_t i) const {
@@ -71,6 +74,15 @@ Result<void> switch_new_master(SwitchContext& ctx);  ///< catch up, hook start, 
 void switch_replicas(SwitchContext& ctx);            ///< repoint the others, release the lock
 void orig_master_to_slave(SwitchContext& ctx);       ///< --orig_master_is_new_slave
 void check_divergence(SwitchContext& ctx);           ///< the old master's own writes after the lock
+
+/// durability=semi_sync (issue 32), switch_semi_sync.cpp: the same roles as before the switch.
+/// The new master becomes the semi-sync master (the original master's timeout) before it takes
+/// writes; a repointed replica (or the old master as a new slave) acknowledges when it may, and
+/// the old master's master side is turned off; the report says which durability holds.
+void semi_sync_new_master(SwitchContext& ctx);
+/// Before replica `i`'s IO thread starts; the text goes into its outcome message.
+std::string semi_sync_replica(SwitchContext& ctx, std::size_t i, bool& acknowledger);
+void report_semi_sync(SwitchContext& ctx);
 
 /// Undoes what a failed reject_updates/switch_new_master did before the new master took
 /// writes: read_only back, the lock released, the hook told to start the original master.

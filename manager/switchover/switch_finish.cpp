@@ -43,11 +43,15 @@ RepointOutcome repoint(SwitchContext& ctx, std::size_t i) {
         !r) {
         return {false, "waiting for " + ctx.locked_end.str() + " failed: " + r.error().message};
     }
+    bool acknowledger = false;
+    const auto semi = semi_sync_replica(ctx, i, acknowledger);
     if (auto r = repoint_replica(session, source_for(ctx, i), kStartTimeout); !r) {
         return {false, "starting replication from the new master failed: " + r.error().message};
     }
-    return {true, "replicating from " + ctx.label(ctx.new_master()) + " (" +
-                      positioning_text(ctx.plan.positioning.at(i)) + ")"};
+    return {true,
+            "replicating from " + ctx.label(ctx.new_master()) + " (" +
+                positioning_text(ctx.plan.positioning.at(i)) + ")" + semi,
+            acknowledger};
 }
 
 void reset_new_master(SwitchContext& ctx) {
@@ -138,14 +142,18 @@ void orig_master_to_slave(SwitchContext& ctx) {
             return;
         }
     }
+    bool acknowledger = false;
+    const auto semi = semi_sync_replica(ctx, o, acknowledger);
     if (auto r = repoint_replica(session, source_for(ctx, o), kStartTimeout); !r) {
         ctx.outcomes[o] = {false,
                            "starting replication from the new master failed: " + r.error().message};
         log->error(" {}: {}", ctx.label(o), ctx.outcomes[o].message);
         return;
     }
-    ctx.outcomes[o] = {true, "replicating from " + ctx.label(ctx.new_master()) + " (" +
-                                 positioning_text(ctx.plan.positioning.at(o)) + "), read_only=1"};
+    ctx.outcomes[o] = {true,
+                       "replicating from " + ctx.label(ctx.new_master()) + " (" +
+                           positioning_text(ctx.plan.positioning.at(o)) + "), read_only=1" + semi,
+                       acknowledger};
     log->info(" {}: ok, {}.", ctx.label(o), ctx.outcomes[o].message);
 }
 

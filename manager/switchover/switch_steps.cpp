@@ -169,6 +169,7 @@ Result<void> switch_new_master(SwitchContext& ctx) {
             return r;
         }
     }
+    semi_sync_new_master(ctx);
     log->info("Setting read_only=0 on {}..", ctx.label(nm));
     if (auto r = set_read_only(session, false); !r) {
         return tl::unexpected(r.error().wrap(ctx.label(nm)));

@@ -141,28 +141,33 @@ SwitchResult run_switchover(const config::AppConfig& config, const SwitchoverOpt
     log->info("Starting online master switch..");
     log->info("* Phase 1: Configuration Check Phase..");
     SwitchContext ctx{config, options, {}, {}, {}, {}};
+    // The report also carries the plan and the refusals: the API answers with it (issue 31).
+    SwitchResult unchanged;
     if (auto r = gather_facts(ctx); !r) {
         log_check_lines(ctx);
         log->error("{}", r.error().message);
-        return SwitchResult{};
+        unchanged.report = r.error().message;
+        return unchanged;
     }
     log_check_lines(ctx);
     auto plan_text = describe_plan(config, ctx.facts, ctx.plan, options);
     if (options.dry_run) {
-        std::cout << "Dry run: nothing is changed.\n";
+        unchanged.report = "Dry run: nothing is changed.\n";
         for (const auto& line : plan_text) {
-            std::cout << line << '\n';
+            unchanged.report += line + '\n';
         }
-        SwitchResult result;
-        result.exit_code = ctx.plan.refusals.empty() ? kSwitchOk : kSwitchError;
-        return result;
+        std::cout << unchanged.report;
+        unchanged.exit_code = ctx.plan.refusals.empty() ? kSwitchOk : kSwitchError;
+        return unchanged;
     }
     if (!ctx.plan.refusals.empty()) {
         for (const auto& r : ctx.plan.refusals) {
             log->error("{}", r);
+            unchanged.report += r + '\n';
         }
         log->error("Switching master is refused; nothing was changed.");
-        return SwitchResult{};
+        unchanged.report += "Switching master is refused; nothing was changed.\n";
+        return unchanged;
     }
     for (const auto& line : plan_text) {
         log->info("{}", line);
@@ -179,6 +184,7 @@ SwitchResult run_switchover(const config::AppConfig& config, const SwitchoverOpt
     }
     switch_replicas(ctx);
     orig_master_to_slave(ctx);
+    report_semi_sync(ctx);
     check_divergence(ctx);
     return finish(ctx);
 }

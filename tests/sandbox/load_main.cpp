@@ -46,5 +46,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(summary->last_acked_id),
                 static_cast<unsigned long long>(summary->errors),
                 static_cast<unsigned long long>(summary->host_switches));
+    const auto& lat = summary->latencies_ms;
+    std::printf("load: insert latency ms (acknowledged inserts): p50 %.3f p99 %.3f max %.3f\n",
+                mha::sandbox::percentile(lat, 50), mha::sandbox::percentile(lat, 99),
+                mha::sandbox::percentile(lat, 100));
     return 0;
 }

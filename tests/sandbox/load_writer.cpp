@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -84,6 +85,15 @@ std::unique_ptr<mysql::Session> connect_from(const LoadOptions& o, std::size_t& 
 
 }  // namespace
 
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * values.size()));
+    return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
 Result<LoadSummary> LoadWriter::run(const std::atomic<bool>& stop) {
     const auto& o = options_;
     if (o.hosts.empty()) {
@@ -128,6 +138,7 @@ Result<LoadSummary> LoadWriter::run(const std::atomic<bool>& stop) {
             }
             session_domain = domain;
         }
+        const auto sent = Clock::now();
         auto done = session->execute("INSERT INTO " + o.table + " (id, writer) VALUES (" +
                                      std::to_string(id) + ", '" +
                                      session->escape(o.writer + "@" + o.hosts[current]) + "')");
@@ -139,6 +150,8 @@ Result<LoadSummary> LoadWriter::run(const std::atomic<bool>& stop) {
             ++summary.host_switches;
             continue;
         }
+        summary.latencies_ms.push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
         std::fprintf(acked, "%llu\n", static_cast<unsigned long long>(id));
         std::fflush(acked);
         ++summary.acked;

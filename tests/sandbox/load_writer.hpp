@@ -33,7 +33,13 @@ struct LoadSummary {
     std::uint64_t host_switches = 0;
     std::uint64_t first_id = 0;
     std::uint64_t last_acked_id = 0;
+    /// How long each acknowledged INSERT took (send to OK), in ms: under semi-sync this holds
+    /// the wait for a replica's acknowledgement.
+    std::vector<double> latencies_ms;
 };
+
+/// The p-th percentile (0..100, nearest rank) of `values`; 0 when empty.
+double percentile(std::vector<double> values, double p);
 
 /// Inserts rows with increasing ids, one autocommit transaction each, on whichever host
 /// takes writes (a client behind a VIP: on any error it moves to the next host), and appends

@@ -18,10 +18,11 @@
 # too) is on it and on the other survivor; exit 10 (a replica died); the report names both
 # dead hosts and the final new master, and says "succeeded" only for a writable one.
 # GTID=1: MariaDB GTID replication.
-# UNLEVELLED=1 (with after/after_host, GTID=1): host3's agent dies just before read_only=0 (by
-#                     the IP hook's --command=start), so Phase 4 cannot level host3 before host2
-#                     dies: the re-plan keeps host3, which fetches what it lacks from the new
-#                     master by GTID.
+# UNLEVELLED=1 (with after/after_host): host3's agent dies just before read_only=0 (by the IP
+#                     hook's --command=start), so Phase 4 cannot level host3 before host2 dies:
+#                     the re-plan keeps host3, which fetches what it lacks from the new master by
+#                     GTID; with GTID=0 (file/position) too, as MariaDB's binlogs carry GTIDs:
+#                     once caught up it is switched back to file/position.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
@@ -139,6 +140,15 @@ if [ "${UNLEVELLED:-0}" = 1 ]; then
     grep -q "killed the agent of $(addr 3)" "$D/hook.out" || sandbox_fail "setup: host3's agent was not killed"
     grep -q "$(addr 3).* was not levelled before $(addr 2).* died (.*): it will fetch what it lacks from the new master by GTID" "$LOG" \
         || { cat "$LOG"; sandbox_fail "host3 (not levelled) was not kept by the re-plan"; }
+    if [ "$gtid" = 0 ]; then
+        # Once level, it follows the new master by file/position as the cluster does.
+        for _ in $(seq 1 100); do
+            grep -q "$(addr 3).* caught up by GTID, now replicating by file/position" "$LOG" && break
+            sleep 0.1
+        done
+        grep -q "$(addr 3).* caught up by GTID, now replicating by file/position" "$LOG" \
+            || { cat "$LOG"; sandbox_fail "host3 was not switched back to file/position"; }
+    fi
 fi
 if [ "$scenario" = after_host ]; then
     echo "$report" | grep -q "The writes $(addr 2).* took while it was writable (from .* to .*) could not be read" \

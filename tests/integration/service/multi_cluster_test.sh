@@ -3,7 +3,8 @@
 # then app2's master dies (under load): app2 fails over at once, nothing lost, while app1's hook
 # still hangs. app3 and app4 stay PING_OK throughout, no gap between good pings longer than
 # 2 x ping_interval. SIGHUP with app4's file removed stops app4 only; put back, it is watched
-# again. SIGTERM stops the service.
+# again. A cluster whose config is broken (and a file whose name cannot name a cluster) is
+# named in the service's log and never disturbs the others. SIGTERM stops the service.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 
@@ -24,6 +25,8 @@ for i in 0 1 2 3; do
     cp "${dirs[$i]}/app.cnf" "$W/apps/app$((i + 1)).cnf"
     mkdir -p "${dirs[$i]}/manager"
 done
+printf '[server default]\nping_interval=banana\n' >"$W/apps/broken.cnf"
+cp "${dirs[3]}/app.cnf" "$W/apps/bad name.cnf"
 A=${dirs[0]}
 B=${dirs[1]}
 cat >"$W/ip-hook" <<HOOK
@@ -56,7 +59,12 @@ for app in 1 2 3 4; do
     master=$(sed -n 's/^hostname=//p' "$W/apps/app$app.cnf" | head -1)
     wait_status "$app" "pid:$service).*PING_OK), master:$master" 30
 done
-grep -q "Watching 4 cluster(s)" "$W/service.log" || { cat "$W/service.log"; sandbox_fail "service log"; }
+grep -q "Watching 5 cluster(s)" "$W/service.log" || { cat "$W/service.log"; sandbox_fail "service log"; }
+for _ in $(seq 1 50); do grep -q "\[broken\] .*ping_interval.*trying again in 10 s" "$W/service.log" && break; sleep 0.1; done
+grep -q "\[broken\] .*ping_interval.*trying again in 10 s" "$W/service.log" \
+    || { cat "$W/service.log"; sandbox_fail "the broken config is not named in the service log"; }
+grep -q "bad name.cnf: \"bad name\" cannot name a cluster" "$W/service.log" \
+    || { cat "$W/service.log"; sandbox_fail "the unusable file name is not named"; }
 
 step "app3/app4 sampled; load on app2; app1's master dies, its failover hangs in the hook"
 python3 "$MHA_SOURCE/tests/integration/service/ping_gaps.py" 25 \

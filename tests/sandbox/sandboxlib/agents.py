@@ -59,7 +59,19 @@ def start(box, host, certs):
                   configs.credentials_cnf(layout.APP_USER, layout.APP_PASSWORD), 0o600)
     os.makedirs(host.path("agent-work"), exist_ok=True)
     argv = [agent_binary(box), f"--conf={host.path('agent.cnf')}"]
-    procs.spawn(argv, host.path("agent.out"), pid_file(host))
+    procs.spawn(argv, host.path("agent.out"), pid_file(host), cut_connect_env(box, host))
+
+
+def cut_connect_file(host):
+    return host.path("cut-connect")
+
+
+def cut_connect_env(box, host):
+    """The fault `partition HOST --from THIS` needs (libmha_cut_connect.so, when built)."""
+    shim = os.path.join(box.bin_dir, "libmha_cut_connect.so")
+    if not os.path.exists(shim):
+        return None
+    return {"LD_PRELOAD": shim, "MHA_CUT_CONNECT_FILE": cut_connect_file(host)}
 
 
 def stop(box, host, sig=signal.SIGTERM):

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import agents, configs, procs, servers
 from .layout import Sandbox
-from .mysql import SqlError, answers, slave_status, variable
+from .mysql import SqlError, answers, semi_sync, slave_status, variable
 
 UP_TIMEOUT = 60.0
 
@@ -42,11 +42,23 @@ def _agent_ready(box, host):
         body.get("mysqld", {}).get("server_id") == host.server_id
 
 
+def _semi_sync_ready(box, host):
+    """With --semi-sync, the master has every replica connected as an acknowledger."""
+    try:
+        ss = semi_sync(host)
+    except SqlError:
+        return False
+    return ss.get("rpl_semi_sync_master_status") == "ON" and \
+        ss.get("rpl_semi_sync_master_clients") == str(len(box.replicas))
+
+
 def ready(box):
     """Every server answers, every replica runs both threads, every agent (and proxy) is up."""
     if not all(answers(h) for h in box.hosts):
         return False
     if not all(_replica_ready(h) for h in box.replicas):
+        return False
+    if box.semi_sync and not _semi_sync_ready(box, box.master):
         return False
     if not all(servers.proxies_ready(box, h) for h in box.hosts):
         return False
@@ -77,8 +89,8 @@ def _reuse_existing(box):
             raise UpError(f"{box.directory} exists, is not empty and holds no sandbox")
         return False
     old = Sandbox.load(box.directory)
-    same = ((old.nodes, old.base_ip, old.gtid, old.agent_pid_file) ==
-            (box.nodes, box.base_ip, box.gtid, box.agent_pid_file))
+    same = ((old.nodes, old.base_ip, old.gtid, old.agent_pid_file, old.semi_sync_timeout) ==
+            (box.nodes, box.base_ip, box.gtid, box.agent_pid_file, box.semi_sync_timeout))
     if same and ready(old):
         print(f"sandbox: {box.directory} is already up")
         return True
@@ -119,6 +131,10 @@ def up(box):
     _make_ssh_key(box)
     _wait(_replica_ready, box.replicas, deadline, "replication threads not running",
           lambda h: h.error_log)
+    if box.semi_sync:
+        _wait(lambda h: _semi_sync_ready(box, h), [box.master], deadline,
+              f"semi-sync: not every replica ({len(box.replicas)}) is connected as an "
+              "acknowledger (Rpl_semi_sync_master_clients)", lambda h: h.error_log)
     for kind in ("mysql", "agent"):
         _wait(lambda h, k=kind: servers.proxy_ready(h, k), box.hosts, deadline,
               f"the {kind} proxy is not listening", lambda h, k=kind: h.path(f"proxy-{k}.log"),
@@ -127,7 +143,8 @@ def up(box):
         _wait(lambda h: _agent_ready(box, h), box.hosts, deadline,
               "agent does not answer /health with its server_id", _agent_log,
               gone=lambda h: not agents.running(box, h))
-    print(f"sandbox: up: {box.nodes} nodes ({'gtid' if box.gtid else 'file/position'}), "
+    semi = f", semi-sync AFTER_SYNC timeout {box.semi_sync_timeout} ms" if box.semi_sync else ""
+    print(f"sandbox: up: {box.nodes} nodes ({'gtid' if box.gtid else 'file/position'}{semi}), "
           f"master {box.master.address}; source {box.path('env')}")
 
 
@@ -223,6 +240,7 @@ def _host_line(box, h):
         if st:
             repl = (f" source={st.get('Master_Host')} io={st.get('Slave_IO_Running')}"
                     f" sql={st.get('Slave_SQL_Running')} gtid={st.get('Using_Gtid')}")
+        repl += _semi_sync_text(h)
     agent = "none"
     if box.agents:
         code, _ = agents.health(box, h, timeout=2) if agents.running(box, h) else (None, "")
@@ -232,9 +250,29 @@ def _host_line(box, h):
     return f"{h.name} {h.address} mysqld={mysqld} {role}{repl} agent={agent} {proxies}"
 
 
+def _semi_sync_text(host):
+    """E.g. " semi-sync: master=ON(AFTER_SYNC, 10000ms) status=ON clients=2"; empty
+    when neither side is enabled."""
+    ss = semi_sync(host)
+    on = ss.get("rpl_semi_sync_master_enabled") == "ON"
+    replica_on = ss.get("rpl_semi_sync_slave_enabled") == "ON"
+    if not on and not replica_on:
+        return ""
+    text = " semi-sync:"
+    if on:
+        text += (f" master=ON({ss.get('rpl_semi_sync_master_wait_point')}, "
+                 f"{ss.get('rpl_semi_sync_master_timeout')}ms)"
+                 f" status={ss.get('rpl_semi_sync_master_status')}"
+                 f" clients={ss.get('rpl_semi_sync_master_clients')}")
+    if replica_on:
+        text += f" replica=ON(status={ss.get('rpl_semi_sync_slave_status')})"
+    return text
+
+
 def status(directory):
     box = Sandbox.load(directory)
+    semi = f", semi-sync (timeout {box.semi_sync_timeout} ms)" if box.semi_sync else ""
     print(f"sandbox {box.directory}: {box.nodes} nodes, "
-          f"{'gtid' if box.gtid else 'file/position'}, candidate host{box.candidate}")
+          f"{'gtid' if box.gtid else 'file/position'}{semi}, candidate host{box.candidate}")
     for h in box.hosts:
         print(_host_line(box, h))

@@ -45,11 +45,25 @@ def my_cnf(box, host):
         "sync_binlog=0",
         "performance_schema=OFF",
         "max_connections=200",
+    ] + semi_sync_lines(box, host) + [
         "# The agent's fence file lands here: a restarted fenced server comes up read_only.",
         f"!includedir {host.fence_dir}",
         "",
     ]
     return "\n".join(lines)
+
+
+def semi_sync_lines(box, host):
+    """MariaDB's built-in semi-sync (no plugin), by the role the host has at `up`: the master
+    waits AFTER_SYNC for one replica's acknowledgement, at most the timeout; the replicas
+    acknowledge. Only the master gets the master side: a failover must set it on its new master."""
+    if not box.semi_sync:
+        return []
+    if host is box.master:
+        return ["rpl_semi_sync_master_enabled=1",
+                "rpl_semi_sync_master_wait_point=AFTER_SYNC",
+                f"rpl_semi_sync_master_timeout={box.semi_sync_timeout}"]
+    return ["rpl_semi_sync_slave_enabled=1"]
 
 
 def credentials_cnf(user, password):
@@ -97,7 +111,7 @@ def _server_default(box):
 
 
 def app_cnf(box, certs):
-    lines = _server_default(box) + [
+    lines = _server_default(box) + (["durability=semi_sync"] if box.semi_sync else []) + [
         f"manager_workdir={box.path('manager')}",
         f"manager_log={box.path('manager', 'manager.log')}",
     ]
@@ -148,6 +162,7 @@ def env_file(box, certs):
         "MHA_PORT": str(MYSQL_PORT),
         "MHA_AGENT_PORT": str(AGENT_PORT),
         "MHA_GTID": "1" if box.gtid else "0",
+        "MHA_SEMI_SYNC_TIMEOUT": str(box.semi_sync_timeout),  # ms; 0: no semi-sync
         "MHA_CA": certs["ca"] if certs else "",
         "MHA_CERT": certs["manager_cert"] if certs else "",
         "MHA_KEY": certs["manager_key"] if certs else "",

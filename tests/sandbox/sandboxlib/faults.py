@@ -1,10 +1,11 @@
 """Fault injection on one host: crash, restart, dead machine, stopped replication, hung
 server, and partitions of the manager's paths."""
 
+import os
 import signal
 import time
 
-from . import agents, procs, servers
+from . import agents, layout, procs, servers
 from .mysql import root_sql
 
 
@@ -71,6 +72,28 @@ def freeze(box, host, frozen):
     if pid is None:
         raise RuntimeError(f"{host.address}: mysqld is not running")
     print(f"sandbox: {'froze' if frozen else 'thawed'} mysqld of {host.address} (pid {pid})")
+
+
+def partition_from(box, host, other, partitioned):
+    """OTHER's agent can no longer open connections to HOST's mysqld (its probes time out);
+    replication and every other path stay."""
+    path = agents.cut_connect_file(other)
+    if agents.cut_connect_env(box, other) is None:
+        raise RuntimeError("no libmha_cut_connect.so in the bin dir: build it")
+    if not agents.running(box, other):
+        raise RuntimeError(f"{other.address}: its agent is not running")
+    endpoint = f"{host.address}:{layout.MYSQL_PORT}"
+    try:
+        with open(path) as f:
+            lines = [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        lines = []
+    lines = [line for line in lines if line != endpoint] + ([endpoint] if partitioned else [])
+    with open(path + ".tmp", "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    os.replace(path + ".tmp", path)
+    print(f"sandbox: {other.address}'s agent -> {host.address}'s mysqld: "
+          f"{'partitioned' if partitioned else 'healed'}")
 
 
 def partition(box, host, agent_path, partitioned):

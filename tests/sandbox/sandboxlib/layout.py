@@ -94,13 +94,15 @@ class Sandbox:
     agents: bool = False
     agent_pid_file: bool = True  # False: agent.cnf without pid_file (the agent learns it)
     cert_dir: str = ""
+    semi_sync_timeout: int = 0  # ms; 0: no semi-sync (asynchronous replication)
     hosts: list = field(default_factory=list)
 
     @staticmethod
-    def plan(directory, nodes, base_ip, gtid, candidate, bin_dir, agent_pid_file=True):
+    def plan(directory, nodes, base_ip, gtid, candidate, bin_dir, agent_pid_file=True,
+             semi_sync_timeout=0):
         directory = os.path.abspath(directory)
         box = Sandbox(directory, nodes, base_ip, gtid, candidate, bin_dir,
-                      agent_pid_file=agent_pid_file)
+                      agent_pid_file=agent_pid_file, semi_sync_timeout=semi_sync_timeout)
         first = ipaddress.IPv4Address(base_ip)
         if not first.is_loopback:
             raise ValueError(f"--base-ip {base_ip}: the sandbox uses loopback addresses only")
@@ -115,6 +117,10 @@ class Sandbox:
 
     def path(self, *parts):
         return os.path.join(self.directory, *parts)
+
+    @property
+    def semi_sync(self):
+        return self.semi_sync_timeout > 0
 
     @property
     def master(self):

@@ -69,3 +69,11 @@ def slave_status(host):
 def variable(host, name):
     rows = root_sql(host, f"SELECT @@{name}")
     return rows[0][0] if rows else None
+
+
+def semi_sync(host):
+    """MariaDB's semi-sync variables and status counters of one server, by lower-case name
+    (rpl_semi_sync_master_enabled, rpl_semi_sync_master_status, …)."""
+    rows = root_sql(host, "SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync%'; "
+                          "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'")
+    return {r[0].lower(): r[1] for r in rows if len(r) == 2}

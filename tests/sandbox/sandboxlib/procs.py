@@ -58,14 +58,16 @@ def on_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def spawn(argv, log_path, pid_file=None):
-    """Starts argv detached (own session, stdin closed, output to log_path); records its PID."""
+def spawn(argv, log_path, pid_file=None, env=None):
+    """Starts argv detached (own session, stdin closed, output to log_path); records its PID.
+    `env`: extra environment variables."""
     global _spawning, _interrupted
     _spawning = True
     try:
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    start_new_session=True, close_fds=True)
+                                    start_new_session=True, close_fds=True,
+                                    env={**os.environ, **env} if env else None)
         if pid_file:
             with open(pid_file, "w") as f:
                 f.write(f"{proc.pid}\n")

@@ -1,5 +1,9 @@
 #include "agent/health.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <catch2/catch.hpp>
 
 #include "agent/routes.hpp"
@@ -48,4 +52,16 @@ TEST_CASE("routes: the agent serves GET /health", "[agent]") {
     CHECK(router.find(mha::http::Method::Get, "/health").route != nullptr);
     CHECK(router.find(mha::http::Method::Get, "/metrics").route != nullptr);
     CHECK(router.find(mha::http::Method::Post, "/health").status == 405);
+}
+
+TEST_CASE("health: the fence state is whether the fence file exists", "[agent]") {
+    CHECK(mha::agent::fence_state("") == "not_configured");
+    CHECK(mha::agent::fence_state("/nonexistent/fence.cnf") == "none");
+    char path[] = "/tmp/mha-fence-test.XXXXXX";
+    const int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    CHECK(mha::agent::fence_state(path) == "fenced");
+    std::remove(path);
+    CHECK(mha::agent::fence_state(path) == "none");
 }

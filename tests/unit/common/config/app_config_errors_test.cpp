@@ -99,6 +99,14 @@ TEST_CASE("AppConfig: every kind of bad input names file, line, key and the prob
         REQUIRE(lower);
         CHECK(lower->servers[0].ping_type == PingType::Insert);
     }
+    SECTION("durability") {
+        CHECK(error_of("[server default]\ndurability=semisync\n" + kTwo) ==
+              "app.cnf:2: durability: \"semisync\" is not a durability (expected async or "
+              "semi_sync)");
+        auto semi = parse("[server default]\ndurability=semi_sync\n" + kTwo);
+        REQUIRE(semi);
+        CHECK(semi->servers[1].durability == mha::config::Durability::SemiSync);
+    }
     SECTION("log_level") {
         CHECK(error_of("[server default]\nlog_level=verbose\n" + kTwo) ==
               "app.cnf:2: log_level: \"verbose\" is not a log level (expected debug, info, notice, "

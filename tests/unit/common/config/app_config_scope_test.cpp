@@ -31,6 +31,9 @@ std::string text_of(const std::string& s) { return s; }
 std::string text_of(const std::optional<std::string>& s) { return s.value_or("<unset>"); }
 std::string text_of(bool b) { return b ? "1" : "0"; }
 std::string text_of(int n) { return std::to_string(n); }
+std::string text_of(mha::config::Durability d) {
+    return std::string(mha::config::durability_name(d));
+}
 std::string text_of(PingType t) { return std::string(ping_type_name(t)); }
 std::string text_of(mha::config::HookPasswords h) {
     return std::string(mha::config::hook_passwords_name(h));
@@ -115,8 +118,7 @@ std::vector<Key> keys() {
         {"hook_passwords", false, "file", "file", "command_line", "command_line",
          field(&S::hook_passwords)},
         {"check_errant_gtid", false, "0", "0", "1", "1", field(&S::check_errant_gtid)},
-        {"agent_silence_timeout", false, "7", "7", "120", "120",
-         field(&S::agent_silence_timeout)},
+        {"agent_silence_timeout", false, "7", "7", "120", "120", field(&S::agent_silence_timeout)},
         {"continuous", false, "1", "1", "0", "0", field(&S::continuous)},
         {"auto_rejoin", false, "1", "1", "0", "0", field(&S::auto_rejoin)},
         {"etcd_endpoints", false, "https://e1:2379", "https://e1:2379", "", "<unset>",
@@ -126,6 +128,7 @@ std::vector<Key> keys() {
         {"etcd_key", false, "/ek.pem", "/ek.pem", "", "<unset>", field(&S::etcd_key)},
         {"etcd_prefix", false, "/ha", "/ha", "/mha", "/mha", field(&S::etcd_prefix)},
         {"etcd_lease_seconds", false, "9", "9", "5", "5", field(&S::etcd_lease_seconds)},
+        {"durability", false, "semi_sync", "semi_sync", "async", "async", field(&S::durability)},
     };
 }
 

@@ -315,3 +315,31 @@ TEST_CASE("Client: io_timeout bounds each silence of a streamed answer, not its 
     CHECK(response->status == 200);
     CHECK(lines == 10);
 }
+
+TEST_CASE("Server: an authorize hook replaces the agent's role policy; refusals name the server",
+          "[http][tls]") {
+    auto options = RunningServer::options();
+    options.name = "manager";
+    options.authorize = [](ClientRole role, Method method, std::string_view path) {
+        return role == ClientRole::Manager || (method == Method::Get && path != "/download");
+    };
+    mha::http::Server server(options, test_router());
+    REQUIRE(server.start());
+    std::thread thread([&server] { server.run(); });
+    mha::http::ClientOptions client_options;
+    client_options.host = kAddress;
+    client_options.port = server.port();
+    client_options.io_timeout = std::chrono::milliseconds(3000);
+    client_options.tls = client_tls("monitor");
+    mha::http::Client monitor(client_options);
+    CHECK(monitor.get("/echo")->status == 200);  // the agent's policy would refuse it
+    CHECK(monitor.get("/download")->status == 403);
+    client_options.tls = client_tls("client-intruder");
+    auto intruder = mha::http::Client(client_options).get("/echo");
+    REQUIRE(intruder);
+    CHECK(intruder->status == 403);
+    CHECK(nlohmann::json::parse(intruder->body)["message"].get<std::string>().find(
+              "is not on the manager's allow-list") != std::string::npos);
+    server.stop();
+    thread.join();
+}

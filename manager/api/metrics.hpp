@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manager/api/failover_history.hpp"
+#include "manager/api/live_view.hpp"
+
+namespace mha::manager::api {
+
+/// What /metrics says of one cluster.
+struct ClusterMetrics {
+    std::string app;
+    bool running = false;  ///< its watch thread is alive
+    std::string state;     ///< MHA's status name ("NOT_RUNNING" without a status file)
+    std::uint64_t pings_ok = 0;
+    std::uint64_t pings_failed = 0;
+    std::shared_ptr<const LiveView> live;  ///< null: not read
+    std::vector<FailoverRecord> history;
+};
+
+/// The manager's metrics in Prometheus's text exposition format 0.0.4: `mha_` names in base
+/// units, `_total` counters, labels cluster (the app) and server (host:port). Per server: up,
+/// read_only, replication threads, seconds behind (only when known), agent reachable, fenced
+/// (only when known); per cluster: monitor state (one series per state), pings, failovers by
+/// result, the last failover's duration and detection seconds.
+std::string render_metrics(const std::vector<ClusterMetrics>& clusters);
+
+/// A label value escaped for the text format: backslash, double quote and newline.
+std::string escape_label_value(std::string_view text);
+
+}  // namespace mha::manager::api
