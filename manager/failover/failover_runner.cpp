@@ -193,6 +193,7 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     Phase phase = Phase::CheckConfig;
     std::string error;
     bool refused = false;  // the HA guard: another manager owns the cluster now
+    bool journaled = false;  // false: refused before its first phase, this failover never started
     while (phase != Phase::Done) {
         if (!options.dry_run) {
             const auto detail = journal_detail(ctx);
@@ -203,6 +204,7 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
                 break;
             }
             append_journal(journal_file, std::string(phase_name(phase)), detail);
+            journaled = true;
         }
         auto next = run_phase(phase, ctx);
         if (!next) {
@@ -223,11 +225,17 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     } else if (some_replica_failed(ctx) || !ctx.unfenced.empty()) {
         code = kFailoverPartial;
     }
-    // The facts the API's history and /metrics read (issue 31), before the closing entry.
+    // The facts the API's history and /metrics read (issue 31), before the closing entry; a
+    // failover the HA guard refused before its first phase never started: nothing to record.
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    append_journal(journal_file, "Summary", failover_summary(ctx, code, error, took.count()).dump());
+    if (journaled) {
+        append_journal(journal_file, "Summary",
+                       failover_summary(ctx, code, error, took.count()).dump());
+    }
     if (code == kFailoverError) {
-        append_journal(journal_file, "Failed", error);
+        if (journaled) {
+            append_journal(journal_file, "Failed", error);
+        }
         if (!refused) {
             (void)guard_phase(options, "Failed", error, ctx);
         }

@@ -148,3 +148,10 @@ TEST_CASE("manager metrics: a cluster not read yet has its cluster series only",
         CHECK(key.find("server=") == std::string::npos);
     }
 }
+
+TEST_CASE("manager metrics: a standby manager (etcd HA) says STANDBY", "[api]") {
+    ClusterMetrics c{"app3", true, "STANDBY", 0, 0, nullptr, {}};
+    const auto s = samples(mha::manager::api::render_metrics({c}));
+    CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="STANDBY"})") == "1");
+    CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="PING_OK"})") == "0");
+}
