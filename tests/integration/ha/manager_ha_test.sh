@@ -1,7 +1,9 @@
 # Manager high availability on etcd (issue 33): two managers of one sandbox cluster (4 nodes,
 # file/position, each manager with its own copy of the config, workdir and log) elect their
 # active one in a 3-member etcd cluster started here (TLS, certificates from mha-certs).
-#   1. exactly one manager is active, the other stands by and says who is active;
+#   1. exactly one manager is active, the other stands by and says who is active; a third,
+#      the multi-cluster service (--manager_conf), stands by too: its status file, the API's
+#      cluster state and /metrics say STANDBY;
 #   2. one etcd member killed: nothing changes;
 #   3. the etcd majority lost: the active manager stands down and logs why; back: one is active;
 #   4. kill -9 of the active manager: the standby is active within etcd_lease_seconds + one
@@ -94,6 +96,45 @@ ha_status "${CONF[$S]}" | grep -q "^Reason: standby: the active manager is .* pi
 etcdctl_ha get /mha-test/app/leader --print-value-only | grep -q "pid ${PID[$A]}\"" ||
     sandbox_fail "the leader key does not name the active manager"
 echo "active: $A (pid ${PID[$A]}); standby: $S: $(ha_status "${CONF[$S]}" | tail -n 1)"
+
+step "1b. a third manager, the service (--manager_conf), stands by: status file, API, /metrics"
+svc=$D/ha/svc
+listen_ip=${base%.*}.50
+mkdir -p "$svc/apps"
+cp "$(ha_conf "$D/app.cnf" "$D/ha" m3)" "$svc/apps/app.cnf"  # app.cnf: the app is "app"
+certs=$D/etcd/certs
+bash "$MHA_SOURCE/certs/mha-certs" --out "$certs" --manager-server "mha-manager-server,$listen_ip" >/dev/null
+cat >"$svc/manager.cnf" <<CNF
+[manager]
+conf_dir = $svc/apps
+listen = $listen_ip:7444
+tls_ca = $certs/ca.crt
+tls_cert = $certs/manager-server.crt
+tls_key = $certs/manager-server.key
+allow_admin = mha-manager
+allow_monitor = mha-monitor
+log_file = $svc/service.log
+CNF
+"$MHA_BIN/mha-manager" --manager_conf="$svc/manager.cnf" >"$svc/service.out" 2>&1 &
+PID[svc]=$!
+sandbox_bg "${PID[svc]}"
+api() {  # api PATH: the body, with the monitor certificate
+    curl -sS --max-time 10 --cacert "$certs/ca.crt" --cert "$certs/monitor.crt" \
+        --key "$certs/monitor.key" "https://$listen_ip:7444$1"
+}
+svc_state() { [ "$(api /api/v1/clusters 2>/dev/null | jq -r '.clusters[] | select(.app=="app") | .state')" = STANDBY ]; }
+svc_status() { [ "$("$MHA_BIN/masterha_check_status" --conf="$svc/apps/app.cnf" >/dev/null 2>&1; echo $?)" = 40 ]; }
+wait_for 30 svc_status || { ha_status "$svc/apps/app.cnf"; tail -n 20 "$svc/service.log"; sandbox_fail "the service does not stand by in its status file"; }
+ha_status "$svc/apps/app.cnf" | grep -q "^Reason: standby: the active manager is .* pid ${PID[$A]} " ||
+    { ha_status "$svc/apps/app.cnf"; sandbox_fail "the service's status does not name the active manager"; }
+wait_for 15 svc_state || { api /api/v1/clusters; sandbox_fail "the API's state is not STANDBY"; }
+api /metrics | grep -qx 'mha_monitor_state{cluster="app",state="STANDBY"} 1' ||
+    { api /metrics | grep mha_monitor_state; sandbox_fail "/metrics does not say STANDBY"; }
+[ "$(active)" = "$A" ] || sandbox_fail "the active manager changed when the service started"
+kill -TERM "${PID[svc]}"
+wait "${PID[svc]}" 2>/dev/null || true
+unset 'PID[svc]'
+echo "service: STANDBY in its status file, the API and /metrics"
 
 step "2. one etcd member killed: nothing changes"
 a_lines=$(lines "$A")
