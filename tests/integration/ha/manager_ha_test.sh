@@ -3,7 +3,7 @@
 # active one in a 3-member etcd cluster started here (TLS, certificates from mha-certs).
 #   1. exactly one manager is active, the other stands by and says who is active; a third,
 #      the multi-cluster service (--manager_conf), stands by too: its status file, the API's
-#      cluster state and /metrics say STANDBY;
+#      cluster state and /metrics say STANDBY, and it refuses a switch through its API;
 #   2. one etcd member killed: nothing changes;
 #   3. the etcd majority lost: the active manager stands down and logs why; back: one is active;
 #   4. kill -9 of the active manager: the standby is active within etcd_lease_seconds + one
@@ -130,6 +130,12 @@ ha_status "$svc/apps/app.cnf" | grep -q "^Reason: standby: the active manager is
 wait_for 15 svc_state || { api /api/v1/clusters; sandbox_fail "the API's state is not STANDBY"; }
 api /metrics | grep -qx 'mha_monitor_state{cluster="app",state="STANDBY"} 1' ||
     { api /metrics | grep mha_monitor_state; sandbox_fail "/metrics does not say STANDBY"; }
+# A switch asked of the standby service is refused (409), naming the active manager.
+code=$(curl -sS --max-time 10 --cacert "$certs/ca.crt" --cert "$certs/manager.crt" \
+    --key "$certs/manager.key" -H 'Content-Type: application/json' -o "$svc/refusal" -w '%{http_code}' \
+    --data-binary "{\"new_master_host\": \"$(addr 2)\"}" "https://$listen_ip:7444/api/v1/clusters/app/switch")
+[ "$code" = 409 ] && grep -q "the active manager is .* pid ${PID[$A]} .*; send the switch to the active manager" "$svc/refusal" ||
+    sandbox_fail "a switch through the standby service was not refused: $code $(cat "$svc/refusal")"
 [ "$(active)" = "$A" ] || sandbox_fail "the active manager changed when the service started"
 kill -TERM "${PID[svc]}"
 wait "${PID[svc]}" 2>/dev/null || true
