@@ -1,8 +1,8 @@
 # Sourced after tests/support/sandbox-fixture.sh: a 3-member etcd cluster (Debian's etcd-server)
 # on loopback, TLS for clients (the managers) with certificates from certs/mha-certs, and the
 # managers of manager high availability (issue 33). Peers talk plain http here: etcd matches a
-# TLS peer's source address to its certificate, and every loopback connection comes from
-# 127.0.0.1 (DESIGN.md §8).
+# TLS peer's source address to its certificate's IP SANs (since 3.2, its security guide), and
+# every loopback connection comes from 127.0.0.1.
 #
 #   etcd_cluster_start DIR PREFIX   members e1..e3 at PREFIX.1..3 (client 2379, peer 2380), data
 #                                   and logs under DIR; killed at the end of the test
