@@ -24,6 +24,10 @@ struct WatchControl {
     /// single-manager mode.
     std::function<std::function<Result<void>(const PhaseStep&)>(const FailoverOptions&)>
         failover_guard;
+    /// Manager high availability: whether this manager holds the cluster's etcd lease now (by
+    /// its own count); while it does, the monitor takes the master's monitor lock from a
+    /// deposed manager. Empty in single-manager mode.
+    std::function<bool()> holds_lease;
 };
 
 /// The config as masterha_manager loads it (--workdir applied).

@@ -4,6 +4,8 @@
 #   1. exactly one manager is active, the other stands by and says who is active; a third,
 #      the multi-cluster service (--manager_conf), stands by too: its status file, the API's
 #      cluster state and /metrics say STANDBY, and it refuses a switch through its API;
+#      the active manager SIGSTOPped while the master lives: the standby takes over (ending the
+#      stopped one's monitor lock on the master); resumed, the stopped one stands by;
 #   2. one etcd member killed: nothing changes;
 #   3. the etcd majority lost: the active manager stands down and logs why; back: one is active;
 #   4. kill -9 of the active manager: the standby is active within etcd_lease_seconds + one
@@ -141,6 +143,21 @@ kill -TERM "${PID[svc]}"
 wait "${PID[svc]}" 2>/dev/null || true
 unset 'PID[svc]'
 echo "service: STANDBY in its status file, the API and /metrics"
+
+step "1c. the active manager SIGSTOPped, the master alive: the standby takes over and monitors"
+s_lines=$(lines "$S")
+kill -STOP "${PID[$A]}"
+wait_for $((lease + 15)) is_active "$S" ||
+    { ha_status "${CONF[$S]}"; log_since "$S" "$s_lines" | tail -n 20; kill -CONT "${PID[$A]}"; sandbox_fail "the standby did not take over from a stopped manager"; }
+# The stopped manager's session still holds the master's monitor lock: the new one ends it.
+log_since "$S" "$s_lines" | grep "this manager holds the cluster's etcd lease, so that holder is a manager that lost it" ||
+    sandbox_fail "the new active manager does not say whose monitor lock it ended"
+a_lines=$(lines "$A")
+kill -CONT "${PID[$A]}"
+wait_for 15 is_standby "$A" || { ha_status "${CONF[$A]}"; log_since "$A" "$a_lines" | tail -n 20; sandbox_fail "the resumed manager does not stand by"; }
+A_OLD=$A; A=$S; S=$A_OLD
+[ "$(active)" = "$A" ] || sandbox_fail "not one active manager after the resume"
+echo "active: $A; the resumed $S stands by: $(ha_status "${CONF[$S]}" | tail -n 1)"
 
 step "2. one etcd member killed: nothing changes"
 a_lines=$(lines "$A")
