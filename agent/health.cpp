@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "agent/log_local.hpp"
+#include "agent/log/local.hpp"
 #include "agent/mysqld/pid_file.hpp"
 #include "common/mysql/session.hpp"
 

@@ -1,6 +1,6 @@
 #include "agent/purge_cli.hpp"
 
-#include "agent/log_local.hpp"
+#include "agent/log/local.hpp"
 
 namespace mha::agent {
 

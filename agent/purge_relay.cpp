@@ -10,8 +10,8 @@
 #include <iostream>
 #include <thread>
 
-#include "agent/log_local.hpp"
-#include "agent/log_params.hpp"
+#include "agent/log/local.hpp"
+#include "agent/log/params.hpp"
 #include "common/binlog/log_index.hpp"
 #include "common/log/log.hpp"
 #include "common/mysql/dialect.hpp"

@@ -2,7 +2,7 @@
 
 #include "agent/fence_routes.hpp"
 #include "agent/health.hpp"
-#include "agent/log_routes.hpp"
+#include "agent/log/routes.hpp"
 #include "common/proto/agent_api.hpp"
 
 namespace mha::agent {

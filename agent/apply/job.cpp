@@ -9,7 +9,7 @@
 #include "agent/apply/sql_thread.hpp"
 #include "agent/apply/stream.hpp"
 #include "agent/apply/workdir.hpp"
-#include "agent/log_local.hpp"
+#include "agent/log/local.hpp"
 #include "common/binlog/log_index.hpp"
 #include "common/http/response.hpp"
 #include "common/log/log.hpp"

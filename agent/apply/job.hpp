@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "agent/apply/progress.hpp"
-#include "agent/log_params.hpp"
+#include "agent/log/params.hpp"
 #include "common/config/agent_config.hpp"
 
 namespace mha::agent {

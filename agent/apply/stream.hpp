@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/log_stream.hpp"
+#include "agent/log/stream.hpp"
 
 namespace mha::agent {
 

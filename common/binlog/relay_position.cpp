@@ -186,4 +186,24 @@ Result<MasterPosition> master_position_at(const std::vector<std::string>& relay_
                           ": not an event boundary of the relay logs");
 }
 
+Result<MasterPosition> relay_end(const std::vector<std::string>& relay_files,
+                                 const RelayLookupOptions& options) {
+    RelayWalker w(relay_files, options);
+    for (;;) {
+        auto more = w.step();
+        if (!more) {
+            return tl::unexpected(more.error());
+        }
+        if (!*more) {
+            break;
+        }
+    }
+    if (w.master_file().empty()) {
+        return make_error(ErrorCode::NotFound,
+                          "the relay logs name no master file (no master event, or earlier "
+                          "relay logs purged)");
+    }
+    return MasterPosition{w.master_file(), w.master_pos()};
+}
+
 }  // namespace mha::binlog

@@ -51,4 +51,11 @@ Result<MasterPosition> master_position_at(const std::vector<std::string>& relay_
                                           const RelayPosition& at,
                                           const RelayLookupOptions& options = {});
 
+/// Where the master's events in the relay logs end: the master position the last master
+/// event reaches (Read_Master_Log_Pos of a replica whose IO thread stopped there), found
+/// without mysqld (a replica whose server died: its agent still serves its relay logs).
+/// Errors: NotFound when no master event names its file; read errors of the files.
+Result<MasterPosition> relay_end(const std::vector<std::string>& relay_files,
+                                 const RelayLookupOptions& options = {});
+
 }  // namespace mha::binlog

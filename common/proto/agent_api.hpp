@@ -16,6 +16,9 @@ inline constexpr std::string_view kRouteMetrics = "/metrics";
 inline constexpr std::string_view kRouteBinlogs = "/v1/binlogs";
 inline constexpr std::string_view kRouteRelayPosition = "/v1/relay-logs/position";
 inline constexpr std::string_view kRouteRelayDiff = "/v1/relay-logs/diff";
+/// GET: where the master's events in the relay logs end (RelayLogPosition, at_end=true); read
+/// from the files, so it answers while mysqld is down.
+inline constexpr std::string_view kRouteRelayEnd = "/v1/relay-logs/end";
 inline constexpr std::string_view kRouteApply = "/v1/apply";
 inline constexpr std::string_view kRouteRelayPurge = "/v1/relay-logs/purge";
 inline constexpr std::string_view kRouteMysqld = "/v1/mysqld";

@@ -165,6 +165,29 @@ Result<std::vector<std::string>> AgentFailoverOps::binlog_files(
     return names;
 }
 
+Result<BinlogCoord> AgentFailoverOps::relay_end(const config::ServerConfig& server) {
+    http::Client client(options_for(server, timeout_));
+    auto r = client.get(std::string(proto::kRouteRelayEnd));
+    if (!r) {
+        return tl::unexpected(r.error());
+    }
+    auto body = nlohmann::json::parse(r->body, nullptr, false);
+    if (r->status != 200 || body.is_discarded() || !body.is_object()) {
+        return make_error(ErrorCode::Unavailable, error_of(client.peer(), "relay-log end", *r));
+    }
+    try {
+        const auto end = body.get<proto::RelayLogPosition>();
+        if (end.master_file.empty()) {
+            return make_error(ErrorCode::InvalidArgument,
+                              client.peer() + ": relay-log end without a master file");
+        }
+        return BinlogCoord{end.master_file, end.master_pos};
+    } catch (const nlohmann::json::exception& e) {
+        return make_error(ErrorCode::InvalidArgument,
+                          client.peer() + ": relay-log end: " + std::string(e.what()));
+    }
+}
+
 Result<void> AgentFailoverOps::relay_position(const config::ServerConfig& latest,
                                               const BinlogCoord& from) {
     http::Client client(options_for(latest, timeout_));

@@ -20,6 +20,7 @@ public:
     Result<std::uint64_t> save_binlog(const config::ServerConfig& dead, const BinlogCoord& from,
                                       const std::string& out) override;
     Result<std::vector<std::string>> binlog_files(const config::ServerConfig& server) override;
+    Result<BinlogCoord> relay_end(const config::ServerConfig& server) override;
     Result<void> relay_position(const config::ServerConfig& latest,
                                 const BinlogCoord& from) override;
     Result<std::uint64_t> relay_diff(const config::ServerConfig& latest, const BinlogCoord& from,

@@ -55,6 +55,7 @@ nlohmann::json cluster_summary(const service::ClusterInfo& cluster, const Status
         {"last_ping_ok", iso_time(cluster.last_ping_ok_ms)},
         {"pings_ok", cluster.pings_ok},
         {"pings_failed", cluster.pings_failed},
+        {"semi_sync", or_null(cluster.semi_sync)},
         {"failovers", history.size()},
         {"last_failover", history.empty() ? nlohmann::json(nullptr) : to_json(history.back())},
     };

@@ -26,7 +26,8 @@ StatusFacts read_status_facts(const service::ClusterInfo& cluster);
 nlohmann::json iso_time(std::int64_t unix_ms);
 
 /// GET /api/v1/clusters's object for one cluster: app, state, master, reason (or detection
-/// while pings fail), running, last_ping_ok, pings_ok, pings_failed, last_failover.
+/// while pings fail), running, last_ping_ok, pings_ok, pings_failed, semi_sync (the master's
+/// condition under durability=semi_sync, else null), last_failover.
 nlohmann::json cluster_summary(const service::ClusterInfo& cluster, const StatusFacts& status,
                                const std::vector<FailoverRecord>& history);
 

@@ -175,6 +175,14 @@ void cluster_families(Exposition& out, const std::vector<ClusterMetrics>& cluste
                        flag(c.state == name));
         }
     }
+    out.family("mha_master_semi_sync_active", "gauge",
+               "durability=semi_sync: whether the master's commits wait for a replica's "
+               "acknowledgement (0: fell back to async, or semi-sync is off).");
+    for (const auto& c : clusters) {
+        if (!c.semi_sync.empty()) {
+            out.sample(cluster_label(c), flag(c.semi_sync == "on"));
+        }
+    }
     out.family("mha_pings_total", "counter", "Pings of the master since the cluster started.");
     for (const auto& c : clusters) {
         out.sample(cluster_label(c) + ",result=\"ok\"", static_cast<double>(c.pings_ok));

@@ -146,7 +146,7 @@ http::Response metrics(Api& api) {
     for (std::size_t i = 0; i < clusters.size(); ++i) {
         const auto& c = clusters[i];
         all.push_back(ClusterMetrics{c.app, c.running, read_status_facts(c).state, c.pings_ok,
-                                     c.pings_failed, live[i], history_of(c)});
+                                     c.pings_failed, live[i], history_of(c), c.semi_sync});
     }
     http::Response response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -45,6 +45,11 @@ public:
     /// a transaction counts: the diff starts there)?
     virtual Result<void> relay_position(const config::ServerConfig& latest,
                                         const BinlogCoord& from) = 0;
+    /// Where `server`'s relay logs end in master coordinates (GET /v1/relay-logs/end: read from
+    /// the files, also while its mysqld is down).
+    virtual Result<BinlogCoord> relay_end(const config::ServerConfig& server) {
+        return make_error(ErrorCode::Unavailable, server.hostname + ": no relay-log end");
+    }
     /// The latest replica's relay-log events after master position `from`, into `out`.
     virtual Result<std::uint64_t> relay_diff(const config::ServerConfig& latest,
                                              const BinlogCoord& from, const std::string& out) = 0;

@@ -67,6 +67,36 @@ void lose_replica(FailoverContext& ctx, std::size_t i, const std::string& where,
     }
 }
 
+void keep_relay_logs(FailoverContext& ctx, std::size_t i) {
+    auto log = log::get("failover");
+    if (!ctx.servers[i].replica) {
+        return;
+    }
+    if (!ctx.agents.reachable(ctx.cfg(i))) {
+        log->warn(
+            "{}: its agent does not answer either: what only it had received is lost with "
+            "it.",
+            ctx.label(i));
+        return;
+    }
+    auto end = ctx.agents.relay_end(ctx.cfg(i));
+    if (!end) {
+        log->warn(
+            "{}: where its relay logs end cannot be read ({}): they cannot serve the "
+            "others.",
+            ctx.label(i), end.error().message);
+        return;
+    }
+    auto& r = *ctx.servers[i].replica;
+    r.master_log_file = end->file;
+    r.read_master_log_pos = end->pos;
+    ctx.relay_only.insert(i);
+    log->info("{}: its agent answers; its relay logs (received up to {}) still serve the others.",
+              ctx.label(i), end->str());
+    ctx.report.push_back(ctx.label(i) + ": its relay logs (up to " + end->str() +
+                         ") served the others through its agent.");
+}
+
 Result<void> check_final_state(FailoverContext& ctx) {
     auto log = log::get("failover");
     const auto nm = *ctx.new_master;

@@ -17,6 +17,12 @@ bool server_answers(const FailoverContext& ctx, std::size_t i);
 void lose_replica(FailoverContext& ctx, std::size_t i, const std::string& where,
                   const std::string& why);
 
+/// After lose_replica() in Phase 2 or 3.1 (file/position coordinates): when the dead
+/// replica's agent answers, its relay logs, up to where they end (read from the files), still
+/// serve the others as a source, never a target (ctx.relay_only): the events only it had
+/// received are not lost with its mysqld.
+void keep_relay_logs(FailoverContext& ctx, std::size_t i);
+
 /// The final check (issue 26): the new master answers and is writable (unless
 /// --skip_disable_read_only), and every replica counted as recovered replicates from it
 /// with its IO thread connected; a replica that is not is counted as failed. Errors:

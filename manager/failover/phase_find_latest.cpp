@@ -1,4 +1,5 @@
 // Phase 3.1 (latest/oldest replicas, which agents answer), 3.2 (save the dead master's binlog).
+#include <algorithm>
 #include <future>
 
 #include "common/log/log.hpp"
@@ -43,6 +44,7 @@ PhaseResult phase_find_latest(FailoverContext& ctx) {
                 return tl::unexpected(r.error().wrap(ctx.label(i)));
             }
             lose_replica(ctx, i, "Phase 3.1", r.error().message);
+            keep_relay_logs(ctx, i);
         }
     }
     if (ctx.replicas.empty()) {
@@ -77,15 +79,21 @@ PhaseResult phase_save_master_binlog(FailoverContext& ctx) {
         log->info("Skipping saving the dead master's binlog (--skip_save_master_binlog).");
         return Phase::SelectNewMaster;
     }
+    // What the replicas received reaches this far; a dead replica's relay logs may reach further.
+    auto from = read_coord(ctx.servers[ctx.latest.front()]);
+    for (auto i : ctx.relay_only) {
+        from = std::max(from, read_coord(ctx.servers[i]));
+    }
     if (!ctx.dead_agent_up) {
-        log->warn("Dead Master's agent is not reachable. Could not save its binlogs. "
-                  "Transactions that were not sent to the latest slave (Read_Master_Log_Pos to "
-                  "the tail of the dead master's binlog) were lost.");
+        log->warn(
+            "Dead Master's agent is not reachable. Could not save its binlogs. "
+            "Transactions that no replica received (after {} to the tail of the dead "
+            "master's binlog) were lost.",
+            from.str());
         ctx.report.push_back("The dead master's binlog could not be saved: its agent (" +
                              ctx.cfg(ctx.dead).agent_host + ") is unreachable.");
         return Phase::SelectNewMaster;
     }
-    auto from = read_coord(ctx.servers[ctx.latest.front()]);
     auto out = ctx.work_file("saved_master_binlog_from", ctx.dead);
     log->info("Fetching dead master's binary logs from {} ..", from.str());
     auto saved = ctx.agents.save_binlog(ctx.cfg(ctx.dead), from, out);

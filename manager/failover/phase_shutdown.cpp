@@ -28,6 +28,7 @@ PhaseResult phase_stop_replica_io(FailoverContext& ctx) {
                 return tl::unexpected(r.error().wrap(ctx.label(i)));
             }
             lose_replica(ctx, i, "Phase 2", r.error().message);
+            keep_relay_logs(ctx, i);
         }
     }
     if (ctx.replicas.empty()) {

@@ -203,7 +203,8 @@ int ElectedWatch::run_term() {
             std::this_thread::sleep_for(milliseconds(50));
         }
     });
-    WatchControl inner{inner_stop, control_.on_ping, control_.force_continuous, {}, {}};
+    WatchControl inner{inner_stop, control_.on_ping, control_.force_continuous,
+                       control_.on_semi_sync, {}, {}};
     inner.holds_lease = [this] { return election_.may_act().has_value(); };
     inner.failover_guard = [this](const FailoverOptions& f) {
         FailoverTarget target{f.dead_master_host, f.dead_master_port.value_or(0),

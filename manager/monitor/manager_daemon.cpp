@@ -232,6 +232,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
     } else {
         Monitor monitor(config, master->index, options, status_path, w.control.stop);
         monitor.set_on_ping(w.control.on_ping);
+        monitor.set_on_semi_sync(w.control.on_semi_sync);
         monitor.set_take_over_lock(w.control.holds_lease);
         std::optional<AutoRejoin> rejoin;
         if (pending && config.servers.front().auto_rejoin) {

@@ -19,6 +19,8 @@ struct WatchControl {
     const std::atomic<bool>& stop;  ///< set: the watch returns soon (0, or the error's code)
     std::function<void(bool ok)> on_ping;  ///< after every ping of the master, good or failed
     bool force_continuous = false;  ///< the service: always continuous mode
+    /// durability=semi_sync: the master's semi-sync condition after every good ping.
+    std::function<void(const std::string&)> on_semi_sync = {};
     /// Manager high availability (issue 33): the guard of a failover (its
     /// FailoverOptions::before_phase) made from that failover's options; empty in
     /// single-manager mode.

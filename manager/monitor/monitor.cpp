@@ -288,6 +288,9 @@ int Monitor::run() {
             }
             guard_.check();
             semi_sync_.check();
+            if (on_semi_sync_) {
+                on_semi_sync_(semi_sync_.condition());
+            }
             if (semi_sync_.note() != detection_) {  // the status file's Reason: line
                 detection_ = semi_sync_.note();
                 set_status(MonitorStatus::PingOk);

@@ -34,6 +34,10 @@ public:
 
     /// Runs after every ping, good (true) or failed (false): the service counts them.
     void set_on_ping(std::function<void(bool ok)> f) { on_ping_ = std::move(f); }
+    /// After every good ping under durability=semi_sync: the master's semi-sync condition.
+    void set_on_semi_sync(std::function<void(const std::string&)> f) {
+        on_semi_sync_ = std::move(f);
+    }
 
     /// Manager high availability (issue 33): while `holds_lease` says this manager holds the
     /// cluster's etcd lease, a monitor lock held by someone else is a deposed manager's and is
@@ -83,6 +87,7 @@ private:
     ReplicaGuard guard_;
     SemiSyncWatch semi_sync_;  ///< durability=semi_sync: a master fallen back to async (issue 32)
     std::function<void(bool)> on_ping_;
+    std::function<void(const std::string&)> on_semi_sync_;
     double detection_seconds_ = 0;
     std::function<void()> after_ping_;  ///< read_only and replication of the other servers (issue 30)
 };

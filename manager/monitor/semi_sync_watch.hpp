@@ -35,6 +35,9 @@ public:
     void check();
     /// "semi-sync: … fell back to asynchronous replication …" while not on; else empty.
     [[nodiscard]] const std::string& note() const { return note_; }
+    /// semi_sync_condition() as last read ("on", "fallen back", …); empty before the first
+    /// read, when it could not be read, and under durability=async.
+    [[nodiscard]] const std::string& condition() const { return condition_; }
     /// The master's rpl_semi_sync_master_timeout as last read (a failover gives it to the new
     /// master).
     [[nodiscard]] std::optional<long> timeout_ms() const { return timeout_ms_; }

@@ -99,6 +99,10 @@ void Cluster::run() {
         {
             log::ScopeGuard scope(cluster_scope(*config, options_));
             WatchControl control{stop_, [this](bool ok) { on_ping(ok); }, true};
+            control.on_semi_sync = [this](const std::string& condition) {
+                std::lock_guard lock(paths_mutex_);
+                semi_sync_ = condition;
+            };
             code = watch_cluster(options_, std::move(*config), control);
         }
         if (stop_) {
@@ -120,6 +124,7 @@ ClusterInfo Cluster::info() const {
         std::lock_guard lock(paths_mutex_);
         i.status_path = status_path_;
         i.journal_path = journal_path_;
+        i.semi_sync = semi_sync_;
     }
     i.running = running_;
     i.last_ping_ok_ms = last_ping_ok_ms_;

@@ -51,6 +51,7 @@ private:
     std::atomic<std::int64_t> last_ping_ok_ms_{0};
     std::atomic<std::uint64_t> pings_ok_{0};
     std::atomic<std::uint64_t> pings_failed_{0};
+    std::string semi_sync_;  // guarded by paths_mutex_
     std::thread thread_;
 };
 

@@ -22,6 +22,9 @@ struct ClusterInfo {
     std::int64_t last_ping_ok_ms = 0;  ///< unix ms of the last good ping, 0: none yet
     std::uint64_t pings_ok = 0;        ///< good pings since the cluster was started
     std::uint64_t pings_failed = 0;    ///< failed pings since the cluster was started
+    /// durability=semi_sync: the master's semi-sync as the monitor last read it ("on",
+    /// "fallen back", "disabled", "unavailable"); empty when async or not read yet.
+    std::string semi_sync;
 };
 
 /// The clusters one manager process watches: the registry implements it; the API takes it.

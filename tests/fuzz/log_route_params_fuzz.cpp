@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/log_params.hpp"
+#include "agent/log/params.hpp"
 #include "common/http/request.hpp"
 
 namespace {

@@ -31,6 +31,13 @@ for at in "$f1 $end1" "$f2 $start2"; do
         sandbox_fail "the diff from $f:$p holds a write before it"
 done
 
+step "relay-log end, read from the files, is where host2's IO thread read"
+agent 2 /v1/relay-logs/end >/dev/null
+[ "$(status)" = 200 ] || sandbox_fail "relay-log end: $(status) $(cat "$W/body")"
+read_at="$(slave_field 2 Master_Log_File):$(slave_field 2 Read_Master_Log_Pos)"
+[ "$(json master_file):$(json master_pos)" = "$read_at" ] \
+    || sandbox_fail "relay-log end $(cat "$W/body"), SHOW SLAVE STATUS read $read_at"
+
 step "position inside a transaction: 409"
 sql 1 "BEGIN; INSERT INTO t.a VALUES (3, 3); INSERT INTO t.a VALUES (4, 4); COMMIT"
 wait_caught_up 2

@@ -14,6 +14,11 @@
 #   SCENARIO=replica  host3 (a replica, not the candidate) dies before Phase 4 (by the IP
 #                     hook's --command=start): host2 is the new master, host3 is named as not
 #                     recovered (exit 10).
+#   SCENARIO=relay_source  the master's whole host dies (mysqld and agent) while host2 and host3
+#                     are behind (IO threads stopped); host4, the only one that received the
+#                     last events, loses its mysqld in Phase 2 (by the IP hook's
+#                     --command=stop) but keeps its agent: its relay logs, read from the files,
+#                     level host2 and host3 (file/position), so nothing acknowledged is lost.
 # Otherwise a master among host3/host4 is writable, every acknowledged row (those host2 acknowledged
 # too) is on it and on the other survivor; exit 10 (a replica died); the report names both
 # dead hosts and the final new master, and says "succeeded" only for a writable one.
@@ -41,8 +46,10 @@ mkdir -p "$D/manager"
 
 victim=2 when=stop
 [ "$scenario" = replica ] && victim=3 when=start
+[ "$scenario" = relay_source ] && victim=4
 [ "$scenario" = at_promotion ] && when=start
-if [ "$scenario" = before ] || [ "$scenario" = replica ] || [ "$scenario" = at_promotion ]; then
+if [ "$scenario" = before ] || [ "$scenario" = replica ] || [ "$scenario" = at_promotion ] \
+    || [ "$scenario" = relay_source ]; then
     cat >"$D/ip-hook" <<EOF
 #!/bin/bash
 case "\$*" in *--command=$when*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" $victim >>"$D/hook.out" 2>&1 ;; esac
@@ -68,6 +75,7 @@ load=$!
 sandbox_bg $load
 sleep 2
 sandbox_cmd stop-replica --dir "$D" 3 --io
+[ "$scenario" = relay_source ] && sandbox_cmd stop-replica --dir "$D" 2 --io
 sleep 2
 
 victims=("$D/host2/mysqld.pid")
@@ -90,7 +98,11 @@ if [ "$scenario" = after ] || [ "$scenario" = after_host ]; then
 fi
 
 step "the master's mysqld dies; then host2's ($scenario its promotion)"
-sandbox_cmd kill-mysqld --dir "$D" 1
+if [ "$scenario" = relay_source ]; then
+    sandbox_cmd kill-host --dir "$D" 1  # its binlog is not readable: host4's relay logs must serve
+else
+    sandbox_cmd kill-mysqld --dir "$D" 1
+fi
 last_before=$(tail -1 "$D/acked")  # acknowledged by the old master: never lost
 for _ in $(seq 1 900); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
 kill -0 $manager 2>/dev/null && { cat "$LOG"; sandbox_fail "manager did not finish the failover in 90 s"; }
@@ -103,6 +115,7 @@ new_master=$(grep -o "Master failover to [0-9.]*" "$LOG" | tail -1 | awk '{print
 echo "new master: $new_master"
 survivors="$(addr 3) $(addr 4)"
 [ "$scenario" = replica ] && survivors="$(addr 2)"
+[ "$scenario" = relay_source ] && survivors="$(addr 2) $(addr 3)"
 case " $survivors " in *" $new_master "*) ;; *) cat "$LOG"; sandbox_fail "new master '$new_master' is not among $survivors" ;; esac
 [ "$(sandbox_sql "$D" $((${new_master##*.} - ${base##*.} + 1)) "SELECT @@read_only")" = 0 ] \
     || sandbox_fail "the new master $new_master is read_only"
@@ -111,10 +124,14 @@ if [ "$scenario" = replica ]; then
     echo "$report" | grep -q "$(addr 3).*: Applying logs failed\|$(addr 3).*: Starting replication failed" \
         || { cat "$LOG"; sandbox_fail "the report does not name host3 as not recovered"; }
 else
-    echo "$report" | grep -q "$(addr 2).*died during the failover" || { cat "$LOG"; sandbox_fail "the report does not name host2 as dead"; }
+    echo "$report" | grep -q "$(addr $victim).*died during the failover" || { cat "$LOG"; sandbox_fail "the report does not name host$victim as dead"; }
+fi
+if [ "$scenario" = relay_source ]; then
+    echo "$report" | grep -q "$(addr 4).*: its relay logs (up to .*) served the others through its agent" \
+        || { cat "$LOG"; sandbox_fail "the report does not say host4's relay logs served the others"; }
 fi
 echo "$report" | grep -q "Master $(addr 1).* is down" || sandbox_fail "the report does not name the dead master"
-if [ "$scenario" != replica ] && echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
+if [ "$scenario" != replica ] && [ "$scenario" != relay_source ] && echo "$report" | grep "succeeded" | grep -q "to $(addr 2)"; then
     sandbox_fail "the report says the failover to the dead host2 succeeded"
 fi
 if [ "$scenario" = at_promotion ]; then
@@ -171,8 +188,8 @@ if ! "$SANDBOX_VERIFY" --dir "$D" --acked "$D/acked" >"$D/verify.out" 2>&1; then
         || sandbox_fail "host3 and host4 differ"
 fi
 cat "$D/verify.out"
-for h in 3 4; do
-    [ "$scenario" = replica ] && [ "$h" = 3 ] && continue
+for h in 2 3 4; do
+    [ "$h" = "$victim" ] && continue
     if grep -q "$(addr $h) does not replicate from" "$D/verify.out"; then
         cat "$LOG"; sandbox_fail "host$h does not replicate from the new master"
     fi

@@ -6,7 +6,9 @@
 #   2. fall back: with the manager watching, every replica's IO thread stopped and a write that
 #      waits past the timeout: the monitor logs the fall back within two ping intervals (1 s
 #      each), masterha_check_status's Reason: line says so; IO threads started and a write:
-#      "semi-synchronous again", the Reason: line gone.
+#      "semi-synchronous again", the Reason: line gone. The manager here is the service
+#      (`mha-manager --manager_conf`, issue 31): its /metrics says mha_master_semi_sync_active
+#      0 while fallen back and 1 again after, and the API's cluster says "fallen back".
 #   switch: the manager stopped, an online switch to host2 and back (--orig_master_is_new_slave):
 #      each time the new master is the semi-sync master (AFTER_SYNC, the old master's timeout),
 #      the old master's master side is off, both replicas acknowledge; the report says so.
@@ -53,8 +55,41 @@ grep -q "rpl_semi_sync_master_enabled=OFF" "$OUT" && sandbox_fail "a fixed varia
 sql 1 "SET GLOBAL rpl_semi_sync_master_wait_point=AFTER_SYNC"
 check_repl 0 "MySQL Replication Health is OK."
 
-step "2. the master falls back to async"
-manager_start manager "$CONF"
+step "2. the master falls back to async (the manager service watching)"
+svc_ip=${base%.*}.$((${base##*.} + 8))
+C=$D/certs
+bash "$MHA_SOURCE/certs/mha-certs" --out "$C" --manager-server "mha-manager-server,$svc_ip" >/dev/null
+mkdir -p "$D/service/apps"
+ln -s "$CONF" "$D/service/apps/app.cnf"
+cat >"$D/service/manager.cnf" <<CNF
+[manager]
+conf_dir = $D/service/apps
+listen = $svc_ip:7444
+tls_ca = $C/ca.crt
+tls_cert = $C/manager-server.crt
+tls_key = $C/manager-server.key
+allow_admin = mha-manager
+log_file = $D/service/service.log
+CNF
+"$MHA_BIN/mha-manager" --manager_conf="$D/service/manager.cnf" >"$D/service/out" 2>&1 &
+manager=$!
+sandbox_bg "$manager"
+for _ in $(seq 1 100); do
+    "$MHA_BIN/masterha_check_status" --conf="$CONF" >/dev/null 2>&1 && break
+    kill -0 "$manager" 2>/dev/null || { cat "$D/service/out"; sandbox_fail "the service exited at start"; }
+    sleep 0.1
+done
+service_get() {  # PATH: the body on stdout
+    curl -sS --max-time 10 --cacert "$C/ca.crt" --cert "$C/manager.crt" --key "$C/manager.key" \
+        "https://$svc_ip:7444$1"
+}
+semi_metric() { service_get /metrics | awk '$1 == "mha_master_semi_sync_active{cluster=\"app\"}" {print $2}'; }
+wait_semi_metric() {  # VALUE
+    for _ in $(seq 1 50); do [ "$(semi_metric)" = "$1" ] && return 0; sleep 0.1; done
+    service_get /metrics | grep semi_sync
+    sandbox_fail "mha_master_semi_sync_active is not $1"
+}
+wait_semi_metric 1
 status_out() { "$MHA_BIN/masterha_check_status" --conf="$CONF" 2>&1 || true; }
 sql 1 "CREATE TABLE mha_load.semi_probe (id INT PRIMARY KEY)"
 sandbox_cmd stop-replica --dir "$D" 2 --io
@@ -78,6 +113,9 @@ echo "logged ${after} s after the master fell back"
 [ "$(echo "$after <= 2" | bc)" = 1 ] || sandbox_fail "logged after ${after} s: more than two ping intervals (2 s)"
 status_out | grep -qF "Reason: $needle" || { status_out; sandbox_fail "masterha_check_status does not say it"; }
 status_out
+wait_semi_metric 0
+[ "$(service_get /api/v1/clusters | jq -r '.clusters[0].semi_sync')" = "fallen back" ] \
+    || { service_get /api/v1/clusters; sandbox_fail "the API does not say the master fell back"; }
 sleep 2.5
 [ "$(grep -cF "$needle" "$LOG")" = 1 ] || { cat "$LOG"; sandbox_fail "the fall back was logged more than once"; }
 sql 2 "START SLAVE IO_THREAD"
@@ -91,6 +129,7 @@ done
 grep -qF "$again" "$LOG" || { cat "$LOG"; sandbox_fail "no 'semi-synchronous again' line"; }
 for _ in $(seq 1 30); do status_out | grep -q "^Reason:" || break; sleep 0.1; done
 status_out | grep -q "^Reason:" && { status_out; sandbox_fail "the Reason: line stayed"; }
+wait_semi_metric 1
 for _ in $(seq 1 100); do
     [ "$(sql 1 "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'" | cut -f2)" = 2 ] && break
     sleep 0.1

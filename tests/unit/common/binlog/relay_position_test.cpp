@@ -1,6 +1,7 @@
 #include "common/binlog/relay_position.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "common/binlog/event_reader.hpp"
 #include "common/binlog/log_index.hpp"
@@ -128,4 +129,36 @@ TEST_CASE("master_position_at: the master position a relay position reached", "[
     auto unknown = master_position_at(purged, relay(5, 508));
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().code == mha::ErrorCode::NotFound);
+}
+
+TEST_CASE("relay_end: where the master's events in the relay logs end", "[binlog]") {
+    // Read from the files alone: what a dead replica's agent tells about its relay logs.
+    const auto files = index_files("replica-relay-bin.index");
+    CHECK(relay_end(files) == MasterPosition{"master-bin.000003", 1086});
+    SECTION("earlier relay logs purged: the master file comes from a later rotate") {
+        CHECK(relay_end(index_files("replica-relay-bin.index", 4)) ==
+              MasterPosition{"master-bin.000003", 1086});
+    }
+    SECTION("the last relay log cut inside an event: the end of the last whole event") {
+        const auto cut = std::filesystem::temp_directory_path() / "mha-relay-end-test";
+        std::filesystem::create_directories(cut);
+        auto copies = files;
+        for (auto& f : copies) {
+            const auto to = cut / std::filesystem::path(f).filename();
+            std::filesystem::copy_file(f, to, std::filesystem::copy_options::overwrite_existing);
+            f = to.string();
+        }
+        const auto whole = std::filesystem::file_size(copies.back());
+        std::filesystem::resize_file(copies.back(), whole - 10);
+        auto end = relay_end(copies);
+        std::filesystem::remove_all(cut);
+        REQUIRE(end);
+        CHECK(end->file == "master-bin.000003");
+        CHECK(end->pos < 1086);
+    }
+    SECTION("no master event at all") {
+        auto none = relay_end({golden("replica-relay-bin.000001")});
+        REQUIRE_FALSE(none);
+        CHECK(none.error().code == mha::ErrorCode::NotFound);
+    }
 }

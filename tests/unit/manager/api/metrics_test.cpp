@@ -124,7 +124,7 @@ TEST_CASE("manager metrics: every family has HELP and TYPE once, counters end in
         INFO(name);
         CHECK(count == 1);
     }
-    CHECK(types.size() == 14);
+    CHECK(types.size() == 15);
     CHECK(text.find(R"(mha_pings_total{cluster="app2",result="ok"} 41)") != std::string::npos);
 }
 
@@ -154,4 +154,18 @@ TEST_CASE("manager metrics: a standby manager (etcd HA) says STANDBY", "[api]") 
     const auto s = samples(mha::manager::api::render_metrics({c}));
     CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="STANDBY"})") == "1");
     CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="PING_OK"})") == "0");
+}
+
+TEST_CASE("manager metrics: a semi-sync master that fell back to async shows 0", "[api]") {
+    auto on = cluster();
+    on.semi_sync = "on";
+    auto fallen = cluster();
+    fallen.app = "app2";
+    fallen.semi_sync = "fallen back";
+    auto async = cluster();
+    async.app = "app3";  // durability=async: the monitor does not read semi-sync
+    const auto s = samples(mha::manager::api::render_metrics({on, fallen, async}));
+    CHECK(s.at(R"(mha_master_semi_sync_active{cluster="app1"})") == "1");
+    CHECK(s.at(R"(mha_master_semi_sync_active{cluster="app2"})") == "0");
+    CHECK(s.count(R"(mha_master_semi_sync_active{cluster="app3"})") == 0);
 }

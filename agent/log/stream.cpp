@@ -1,4 +1,4 @@
-#include "agent/log_stream.hpp"
+#include "agent/log/stream.hpp"
 
 #include <ctime>
 #include <optional>
@@ -76,7 +76,8 @@ std::vector<std::uint8_t> encode_rotate(const std::string& file, std::uint64_t p
     h.flags = binlog::kFlagArtificial;
     binlog::store_header(bytes.data(), h);
     binlog::store_u32(bytes.data() + binlog::kHeaderSize, static_cast<std::uint32_t>(pos));
-    binlog::store_u32(bytes.data() + binlog::kHeaderSize + 4, static_cast<std::uint32_t>(pos >> 32));
+    binlog::store_u32(bytes.data() + binlog::kHeaderSize + 4,
+                      static_cast<std::uint32_t>(pos >> 32));
     std::copy(file.begin(), file.end(), bytes.begin() + binlog::kHeaderSize + 8);
     if (crc32) {
         binlog::store_u32(bytes.data() + payload, binlog::event_crc32({bytes.data(), payload}));

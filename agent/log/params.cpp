@@ -1,4 +1,4 @@
-#include "agent/log_params.hpp"
+#include "agent/log/params.hpp"
 
 #include <climits>
 #include <cstdlib>
@@ -12,8 +12,8 @@ tl::unexpected<Error> invalid(std::string_view name, std::string what) {
 }
 
 bool name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 std::string real_path(const std::string& path) {
@@ -71,8 +71,7 @@ Result<std::string> validate_log_name(std::string_view name, std::string_view te
     return std::string(text);
 }
 
-Result<std::optional<std::string>> optional_param(const QueryParams& query,
-                                                  std::string_view name) {
+Result<std::optional<std::string>> optional_param(const QueryParams& query, std::string_view name) {
     const auto [first, last] = query.equal_range(std::string(name));
     if (first == last) {
         return std::optional<std::string>();

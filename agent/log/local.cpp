@@ -1,14 +1,13 @@
-#include "agent/log_local.hpp"
+#include "agent/log/local.hpp"
 
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
-#include "agent/log_params.hpp"
+#include "agent/log/params.hpp"
 #include "common/binlog/log_index.hpp"
 
 namespace mha::agent {
@@ -153,8 +152,8 @@ Result<LogFiles> list_logs(const config::AgentConfig& config, LogKind kind) {
         return tl::unexpected(l.error());
     }
     const bool bin = kind == LogKind::Binlog;
-    LogFiles out{bin ? l->binlog_dir : l->relay_log_dir, bin ? l->binlog_index : l->relay_log_index,
-                 {}};
+    LogFiles out{
+        bin ? l->binlog_dir : l->relay_log_dir, bin ? l->binlog_index : l->relay_log_index, {}};
     const char* what = bin ? "binlog" : "relay-log";
     if (out.index.empty() || out.dir.empty()) {
         return make_error(ErrorCode::Unavailable,
@@ -170,9 +169,9 @@ Result<LogFiles> list_logs(const config::AgentConfig& config, LogKind kind) {
         struct stat st {};
         const bool exists = ::lstat(f.c_str(), &st) == 0;
         if (!same_dir(dir_of(f), out.dir) || (exists && !inside_dir(f, out.dir))) {
-            return make_error(ErrorCode::InvalidArgument,
-                              out.index + ": " + f + " is outside the " + what + " directory " +
-                                  out.dir);
+            return make_error(
+                ErrorCode::InvalidArgument,
+                out.index + ": " + f + " is outside the " + what + " directory " + out.dir);
         }
     }
     out.files = std::move(*files);

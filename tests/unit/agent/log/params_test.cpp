@@ -1,4 +1,4 @@
-#include "agent/log_params.hpp"
+#include "agent/log/params.hpp"
 
 #include <unistd.h>
 
@@ -23,7 +23,8 @@ TEST_CASE("log params: positions are decimal, at least 4", "[agent][logs]") {
 TEST_CASE("log params: log names are plain base names", "[agent][logs]") {
     CHECK(validate_log_name("file", "mysql-bin.000001").value() == "mysql-bin.000001");
     CHECK(validate_log_name("file", "relay_bin-2.000010").has_value());
-    for (const char* bad : {"", ".", "..", "../x", "/etc/passwd", "a/b", ".hidden", "a b", "a\\b"}) {
+    for (const char* bad :
+         {"", ".", "..", "../x", "/etc/passwd", "a/b", ".hidden", "a b", "a\\b"}) {
         INFO(bad);
         CHECK_FALSE(validate_log_name("file", bad).has_value());
     }
@@ -62,17 +63,20 @@ TEST_CASE("log params: master coordinates, apply and purge parameters", "[agent]
 
 TEST_CASE("log params: only listed files inside the directory resolve", "[agent][logs]") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("mha-logparams-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("mha-logparams-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "mysql-bin.000001") << "x";
     fs::create_symlink("/etc/hostname", dir / "evil.000001");
     const std::vector<std::string> listed = {(dir / "mysql-bin.000001").string(),
                                              (dir / "evil.000001").string()};
     CHECK(resolve_listed_log("mysql-bin.000001", listed, dir.string()).value() == listed[0]);
-    CHECK(resolve_listed_log("evil.000001", listed, dir.string()).error().message.find("not inside") !=
-          std::string::npos);
-    CHECK(resolve_listed_log("mysql-bin.000002", listed, dir.string()).error().message.find("not listed") !=
-          std::string::npos);
+    CHECK(resolve_listed_log("evil.000001", listed, dir.string())
+              .error()
+              .message.find("not inside") != std::string::npos);
+    CHECK(resolve_listed_log("mysql-bin.000002", listed, dir.string())
+              .error()
+              .message.find("not listed") != std::string::npos);
     CHECK_FALSE(resolve_listed_log("../mysql-bin.000001", listed, dir.string()));
     fs::remove_all(dir);
 }

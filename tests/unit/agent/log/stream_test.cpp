@@ -1,4 +1,4 @@
-#include "agent/log_stream.hpp"
+#include "agent/log/stream.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,13 +1,13 @@
-#include "agent/log_routes.hpp"
+#include "agent/log/routes.hpp"
 
 #include <sys/stat.h>
 
 #include <memory>
 
 #include "agent/apply/route.hpp"
-#include "agent/log_local.hpp"
-#include "agent/log_params.hpp"
-#include "agent/log_stream.hpp"
+#include "agent/log/local.hpp"
+#include "agent/log/params.hpp"
+#include "agent/log/stream.hpp"
 #include "agent/purge_relay.hpp"
 #include "common/binlog/log_index.hpp"
 #include "common/log/log.hpp"
@@ -21,7 +21,9 @@ constexpr std::size_t kFlushBytes = 256 * 1024;
 /// Collects stream bytes into pieces of ~256 KB for the HTTP body (bounded memory).
 class BufferedBody {
 public:
-    explicit BufferedBody(http::BodyWriter& writer) : writer_(writer) { buffer_.reserve(kFlushBytes); }
+    explicit BufferedBody(http::BodyWriter& writer) : writer_(writer) {
+        buffer_.reserve(kFlushBytes);
+    }
 
     Result<void> write(std::span<const std::uint8_t> bytes) {
         buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -49,7 +51,8 @@ http::Response binlog_stream(const char* what, Run run) {
     return http::Response::stream(
         200, "application/octet-stream", [what, run](http::BodyWriter& writer) -> Result<void> {
             BufferedBody body(writer);
-            CoordinatedStream out([&body](std::span<const std::uint8_t> b) { return body.write(b); });
+            CoordinatedStream out(
+                [&body](std::span<const std::uint8_t> b) { return body.write(b); });
             auto ok = run(out);
             if (!ok) {
                 mha::log::get("agent")->error("{}: {}", what, ok.error().message);
@@ -116,8 +119,7 @@ Result<RelayLookup> lookup_relay(const config::AgentConfig& config, const http::
     }
     binlog::RelayLookupOptions options;
     options.allow_inside_transaction = allow_inside_transaction;
-    auto position =
-        binlog::find_relay_position(logs->files, {coords->file, coords->pos}, options);
+    auto position = binlog::find_relay_position(logs->files, {coords->file, coords->pos}, options);
     if (!position) {
         return tl::unexpected(position.error());
     }
@@ -159,6 +161,25 @@ http::Response relay_diff(const config::AgentConfig& config, const http::Request
     });
 }
 
+http::Response relay_end(const config::AgentConfig& config) {
+    auto logs = list_logs(config, LogKind::RelayLog);
+    if (!logs) {
+        return http::Response::from_error(logs.error());
+    }
+    if (logs->files.empty()) {
+        return http::Response::from_error(
+            Error{ErrorCode::NotFound, "no relay log is listed in " + logs->index});
+    }
+    auto end = binlog::relay_end(logs->files);
+    if (!end) {
+        return http::Response::from_error(end.error());
+    }
+    const auto& last = logs->files.back();
+    proto::RelayLogPosition answer{end->file, end->pos, binlog::base_name(last), file_size(last),
+                                   true};
+    return http::Response::json(200, nlohmann::json(answer));
+}
+
 }  // namespace
 
 void add_log_routes(http::Router& router, const config::AgentConfig& config) {
@@ -168,20 +189,29 @@ void add_log_routes(http::Router& router, const config::AgentConfig& config) {
     // /health, /metrics and fencing never wait behind them.
     constexpr http::RouteOptions kSlow{.slow = true};
     // `config` outlives the router (agent.cpp keeps both for the server's lifetime).
-    router.add(Method::Get, std::string(proto::kRouteBinlogs),
-               [&config](const Request&) { return list_binlogs(config); }, kSlow);
-    router.add(Method::Get, std::string(proto::kRouteBinlogFilePrefix),
-               [&config](const Request& r) { return get_binlog(config, r); },
-               http::RouteOptions{.match_prefix = true, .slow = true});
-    router.add(Method::Get, std::string(proto::kRouteRelayPosition),
-               [&config](const Request& r) { return relay_position(config, r); }, kSlow);
-    router.add(Method::Get, std::string(proto::kRouteRelayDiff),
-               [&config](const Request& r) { return relay_diff(config, r); }, kSlow);
-    router.add(Method::Post, std::string(proto::kRouteApply),
-               [&config](const Request& r) { return apply_route(config, r); },
-               http::RouteOptions{.stream_request_body = true, .slow = true});
-    router.add(Method::Post, std::string(proto::kRouteRelayPurge),
-               [&config](const Request& r) { return purge_route(config, r); }, kSlow);
+    router.add(
+        Method::Get, std::string(proto::kRouteBinlogs),
+        [&config](const Request&) { return list_binlogs(config); }, kSlow);
+    router.add(
+        Method::Get, std::string(proto::kRouteBinlogFilePrefix),
+        [&config](const Request& r) { return get_binlog(config, r); },
+        http::RouteOptions{.match_prefix = true, .slow = true});
+    router.add(
+        Method::Get, std::string(proto::kRouteRelayPosition),
+        [&config](const Request& r) { return relay_position(config, r); }, kSlow);
+    router.add(
+        Method::Get, std::string(proto::kRouteRelayDiff),
+        [&config](const Request& r) { return relay_diff(config, r); }, kSlow);
+    router.add(
+        Method::Get, std::string(proto::kRouteRelayEnd),
+        [&config](const Request&) { return relay_end(config); }, kSlow);
+    router.add(
+        Method::Post, std::string(proto::kRouteApply),
+        [&config](const Request& r) { return apply_route(config, r); },
+        http::RouteOptions{.stream_request_body = true, .slow = true});
+    router.add(
+        Method::Post, std::string(proto::kRouteRelayPurge),
+        [&config](const Request& r) { return purge_route(config, r); }, kSlow);
 }
 
 }  // namespace mha::agent
