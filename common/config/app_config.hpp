@@ -114,6 +114,14 @@ struct ServerConfig {
     /// check-repl or at failover are errors that stop it (1), or warnings it goes on after,
     /// never promoting a replica that has them (0).
     bool check_errant_gtid = true;
+    /// Manager high availability (issue 33): the etcd cluster the managers of this app elect
+    /// their active one in, "https://h1:2379,https://h2:2379"; unset: one manager, MHA's way.
+    std::optional<std::string> etcd_endpoints;
+    std::optional<std::string> etcd_ca;    ///< CA the etcd members' certificates chain to
+    std::optional<std::string> etcd_cert;  ///< this manager's client certificate for etcd
+    std::optional<std::string> etcd_key;
+    std::string etcd_prefix = "/mha";  ///< keys: <prefix>/<app>/leader, <prefix>/<app>/journal
+    int etcd_lease_seconds = 5;        ///< the leader lease's TTL
     /// [server default] durability = async | semi_sync (issue 32).
     Durability durability = Durability::Async;
 };
@@ -182,6 +190,17 @@ Result<AppConfig> parse_app_config(std::string_view app_text, std::string_view g
 
 /// MHA's application name: the basename of the conf path without its last extension.
 std::string app_name_from_path(std::string_view conf_path);
+
+/// One etcd member's client URL, from etcd_endpoints.
+struct EtcdEndpoint {
+    std::string host;
+    int port = 2379;
+};
+
+/// "https://h1:2379,https://[::1]:2379" -> the members (blanks around commas allowed). Only
+/// https:// (mha talks to etcd over TLS); the port defaults to 2379. Errors: InvalidArgument
+/// naming the bad item.
+Result<std::vector<EtcdEndpoint>> parse_etcd_endpoints(std::string_view text);
 
 /// Every key a server block accepts: MHA 0.58's 42 parameters and the agent keys.
 const std::vector<std::string_view>& app_param_names();

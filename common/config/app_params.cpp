@@ -139,6 +139,30 @@ Result<void> set_ssh_options(ServerConfig& s, const RawValue& raw, std::string_v
     return {};
 }
 
+Result<void> set_etcd_endpoints(ServerConfig& s, const RawValue& raw, std::string_view key) {
+    if (raw.value.empty()) {
+        s.etcd_endpoints.reset();
+        return {};
+    }
+    if (auto parsed = parse_etcd_endpoints(raw.value); !parsed) {
+        return config_error(raw.file, raw.line, key, parsed.error().message);
+    }
+    s.etcd_endpoints = raw.value;
+    return {};
+}
+
+Result<void> set_etcd_prefix(ServerConfig& s, const RawValue& raw, std::string_view key) {
+    std::string prefix = raw.value;
+    while (prefix.size() > 1 && prefix.back() == '/') {
+        prefix.pop_back();
+    }
+    if (prefix.empty() || prefix.front() != '/' || prefix == "/") {
+        return value_error(raw, key, "is not a key prefix (expected /name, e.g. /mha)");
+    }
+    s.etcd_prefix = prefix;
+    return {};
+}
+
 const std::vector<Param>& params() {
     using S = ServerConfig;
     static const std::vector<Param> kParams = {
@@ -198,6 +222,15 @@ const std::vector<Param>& params() {
         {"agent_silence_timeout", false, number(&S::agent_silence_timeout, 1, 86400)},
         {"continuous", false, flag(&S::continuous)},
         {"auto_rejoin", false, flag(&S::auto_rejoin)},
+        // Issue 33: manager high availability on etcd.
+        {"etcd_endpoints", false, set_etcd_endpoints},
+        {"etcd_ca", false, optional_text(&S::etcd_ca)},
+        {"etcd_cert", false, optional_text(&S::etcd_cert)},
+        {"etcd_key", false, optional_text(&S::etcd_key)},
+        {"etcd_prefix", false, set_etcd_prefix},
+        // etcd's own floor is about 1.5 s (1.5 election timeouts); under 2 s keep-alives at a
+        // third of it leave no room for one late answer.
+        {"etcd_lease_seconds", false, number(&S::etcd_lease_seconds, 2, 3600)},
         {"durability", false, set_durability},
     };
     return kParams;
@@ -278,6 +311,78 @@ std::string_view ping_type_name(PingType type) {
             return "INSERT";
     }
     return "SELECT";
+}
+
+namespace {
+
+Result<EtcdEndpoint> parse_etcd_endpoint(std::string_view item) {
+    const auto bad = [item](std::string_view why) {
+        return make_error(ErrorCode::InvalidArgument,
+                          "\"" + std::string(item) + "\" " + std::string(why));
+    };
+    constexpr std::string_view kScheme = "https://";
+    if (item.substr(0, kScheme.size()) != kScheme) {
+        return bad("is not an https:// URL (mha talks to etcd over TLS only)");
+    }
+    auto rest = item.substr(kScheme.size());
+    if (!rest.empty() && rest.back() == '/') {
+        rest.remove_suffix(1);
+    }
+    EtcdEndpoint endpoint;
+    std::string_view port;
+    if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
+        const auto close = rest.find(']');
+        if (close == std::string_view::npos) {
+            return bad("has no closing ] after an IPv6 address");
+        }
+        endpoint.host = std::string(rest.substr(1, close - 1));
+        rest.remove_prefix(close + 1);
+        if (!rest.empty() && rest.front() != ':') {
+            return bad("has something other than :PORT after the address");
+        }
+        port = rest.empty() ? std::string_view() : rest.substr(1);
+    } else {
+        const auto colon = rest.find(':');
+        endpoint.host = std::string(rest.substr(0, colon));
+        port = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+        if (colon != std::string_view::npos && port.empty()) {
+            return bad("has an empty port");
+        }
+    }
+    if (endpoint.host.empty() || endpoint.host.find_first_of("/?#@ ") != std::string::npos) {
+        return bad("has no host name (expected https://HOST[:PORT])");
+    }
+    if (!port.empty()) {
+        long long value = 0;
+        if (!parse_int(port, 1, 65535, value)) {
+            return bad("has a bad port (expected 1-65535)");
+        }
+        endpoint.port = static_cast<int>(value);
+    }
+    return endpoint;
+}
+
+}  // namespace
+
+Result<std::vector<EtcdEndpoint>> parse_etcd_endpoints(std::string_view text) {
+    std::vector<EtcdEndpoint> endpoints;
+    while (true) {
+        const auto comma = text.find(',');
+        const auto item = trim(text.substr(0, comma));
+        if (item.empty()) {
+            return make_error(ErrorCode::InvalidArgument,
+                              "has an empty item (expected https://HOST:PORT,https://HOST:PORT)");
+        }
+        auto endpoint = parse_etcd_endpoint(item);
+        if (!endpoint) {
+            return tl::unexpected(endpoint.error());
+        }
+        endpoints.push_back(std::move(*endpoint));
+        if (comma == std::string_view::npos) {
+            return endpoints;
+        }
+        text.remove_prefix(comma + 1);
+    }
 }
 
 }  // namespace mha::config

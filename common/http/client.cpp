@@ -197,7 +197,7 @@ private:
 Client::Client(ClientOptions options) : options_(std::move(options)) {}
 
 std::string Client::peer() const {
-    return "agent " + options_.host + ":" + std::to_string(options_.port);
+    return options_.peer_kind + " " + options_.host + ":" + std::to_string(options_.port);
 }
 
 Result<ClientResponse> Client::send(const ClientRequest& request, const BodySink& sink) {

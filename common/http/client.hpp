@@ -23,6 +23,7 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{5000};  ///< TCP connect and TLS handshake
     std::chrono::milliseconds io_timeout{30000};      ///< each read and write
     std::size_t max_body_bytes = 64 * 1024 * 1024;  ///< buffered responses only
+    std::string peer_kind = "agent";  ///< what the peer is, in messages ("etcd member")
 };
 
 /// A request to send. With `source` set the body is streamed chunked from it instead of `body`:
@@ -67,7 +68,7 @@ public:
     Result<ClientResponse> post(std::string target, std::string body,
                                 std::string content_type = "application/json");
 
-    /// "agent HOST:PORT", for messages.
+    /// "agent HOST:PORT" (peer_kind), for messages.
     [[nodiscard]] std::string peer() const;
 
 private:

@@ -18,7 +18,7 @@ constexpr std::array kStates = {
     MonitorStatus::PingFailing,      MonitorStatus::PingFailed,
     MonitorStatus::RetryingMonitor,  MonitorStatus::ConfigError,
     MonitorStatus::TimestampOld,     MonitorStatus::FailoverRunning,
-    MonitorStatus::FailoverError,
+    MonitorStatus::FailoverError,    MonitorStatus::Standby,
 };
 
 /// Integers as integers (counters read better), anything else in fmt's shortest form.

@@ -1,9 +1,20 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "common/util/result.hpp"
 
 namespace mha::manager {
+
+/// One journal step of a failover, as the manager-HA guard (issue 33) sees it.
+struct PhaseStep {
+    std::string_view phase;   ///< "CheckConfig" … "Cleanup", then "Done" or "Failed"
+    std::string_view detail;  ///< the journal line's detail (dead master, new master, …)
+    bool changed_anything = false;  ///< the cluster was changed already
+};
 
 /// masterha_master_switch --master_state=dead / masterha_manager's failover flags (MHA 0.58).
 struct FailoverOptions {
@@ -33,6 +44,11 @@ struct FailoverOptions {
     bool dry_run = false;  ///< plan and print, change nothing
     /// The monitor already fenced/checked the master (e.g. it saw the process gone).
     bool master_confirmed_dead = false;
+    /// Manager high availability (issue 33): called before each phase is journaled and run,
+    /// and for the last entry ("Done" or "Failed"). An error before a phase stops the failover
+    /// there (this manager is no longer the active one: it must not touch the cluster); empty
+    /// in single-manager mode.
+    std::function<Result<void>(const PhaseStep& step)> before_phase;
 };
 
 /// MHA's failover exit codes.

@@ -130,6 +130,15 @@ void call_report_script(const FailoverContext& ctx, int code, const std::string&
     }
 }
 
+/// The manager-HA guard (issue 33) before a journal entry; nothing in single-manager mode.
+Result<void> guard_phase(const FailoverOptions& options, std::string_view phase,
+                         const std::string& detail, const FailoverContext& ctx) {
+    if (!options.before_phase) {
+        return {};
+    }
+    return options.before_phase(PhaseStep{phase, detail, ctx.changed_anything});
+}
+
 }  // namespace
 
 std::string_view phase_name(Phase phase) {
@@ -183,9 +192,19 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     }
     Phase phase = Phase::CheckConfig;
     std::string error;
+    bool refused = false;  // the HA guard: another manager owns the cluster now
+    bool journaled = false;  // false: refused before its first phase, this failover never started
     while (phase != Phase::Done) {
         if (!options.dry_run) {
-            append_journal(journal_file, std::string(phase_name(phase)), journal_detail(ctx));
+            const auto detail = journal_detail(ctx);
+            if (auto ok = guard_phase(options, phase_name(phase), detail, ctx); !ok) {
+                error = ok.error().message;
+                refused = true;
+                log->error("Not running phase {}: {}", phase_name(phase), error);
+                break;
+            }
+            append_journal(journal_file, std::string(phase_name(phase)), detail);
+            journaled = true;
         }
         auto next = run_phase(phase, ctx);
         if (!next) {
@@ -206,11 +225,20 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     } else if (some_replica_failed(ctx) || !ctx.unfenced.empty()) {
         code = kFailoverPartial;
     }
-    // The facts the API's history and /metrics read (issue 31), before the closing entry.
+    // The facts the API's history and /metrics read (issue 31), before the closing entry; a
+    // failover the HA guard refused before its first phase never started: nothing to record.
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    append_journal(journal_file, "Summary", failover_summary(ctx, code, error, took.count()).dump());
+    if (journaled) {
+        append_journal(journal_file, "Summary",
+                       failover_summary(ctx, code, error, took.count()).dump());
+    }
     if (code == kFailoverError) {
-        append_journal(journal_file, "Failed", error);
+        if (journaled) {
+            append_journal(journal_file, "Failed", error);
+        }
+        if (!refused) {
+            (void)guard_phase(options, "Failed", error, ctx);
+        }
         if (ctx.changed_anything) {
             touch_marker(error_file);
         }
@@ -221,6 +249,9 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
         touch_marker(complete_file);
         std::remove(error_file.c_str());
         append_journal(journal_file, "Done", journal_detail(ctx));
+        if (auto ok = guard_phase(options, "Done", journal_detail(ctx), ctx); !ok) {
+            log->warn("The failover is done, but recording it failed: {}", ok.error().message);
+        }
     }
     FailoverResult result;
     result.exit_code = code;
@@ -228,7 +259,11 @@ FailoverResult run_failover(const config::AppConfig& config, const FailoverOptio
     if (ctx.servers.size() == config.servers.size()) {
         result.report = build_report(ctx, code, error);
         log->info("{}", result.report);
-        call_report_script(ctx, code, result.report);
+        if (refused) {
+            log->warn("report_script not called: this manager stopped acting on the cluster.");
+        } else {
+            call_report_script(ctx, code, result.report);
+        }
     }
     if (ctx.new_master && code != kFailoverError) {
         result.new_master = ctx.cfg(*ctx.new_master).hostname;

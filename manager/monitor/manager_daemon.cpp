@@ -17,6 +17,7 @@
 #include "manager/checks/repl_check.hpp"
 #include "manager/failover/failover_runner.hpp"
 #include "manager/failover/markers.hpp"
+#include "manager/ha/ha_watch.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/monitor/dead_at_start.hpp"
 #include "manager/monitor/monitor.hpp"
@@ -127,6 +128,9 @@ FailoverResult fail_over(const config::AppConfig& config, std::size_t master, co
     f.detection_seconds = detection_seconds;
     f.semi_sync_timeout_ms = semi_sync_timeout_ms;
     f.semi_sync_condition = semi_sync_condition;
+    if (w.control.failover_guard) {
+        f.before_phase = w.control.failover_guard(f);  // HA: only the active manager acts
+    }
     log->info("Master {} is dead ({}). Starting failover.", dead.hostname, decision.reason);
     AgentFailoverOps agents;
     auto result = run_failover(config, f, agents);
@@ -232,6 +236,7 @@ int watch_once(const config::AppConfig& config, const Watch& w,
         Monitor monitor(config, master->index, options, status_path, w.control.stop);
         monitor.set_on_ping(w.control.on_ping);
         monitor.set_on_semi_sync(w.control.on_semi_sync);
+        monitor.set_take_over_lock(w.control.holds_lease);
         std::optional<AutoRejoin> rejoin;
         if (pending && config.servers.front().auto_rejoin) {
             rejoin.emplace(config, *pending);
@@ -284,8 +289,11 @@ bool continuous_mode(const ManagerOptions& options, const config::AppConfig& con
            (options.continuous || (!options.mha_name && config.servers.front().continuous));
 }
 
-int watch_cluster(const ManagerOptions& options, config::AppConfig config,
-                  WatchControl& control) {
+namespace {
+
+/// The watch of one cluster by this manager alone (single-manager mode, or while it is the
+/// elected active manager).
+int watch_alone(const ManagerOptions& options, config::AppConfig config, WatchControl& control) {
     auto log = log::get("manager");
     for (const auto& w : config.warnings) {
         log->warn("{}", w);
@@ -331,6 +339,22 @@ int watch_cluster(const ManagerOptions& options, config::AppConfig config,
             return code;
         }
     }
+}
+
+}  // namespace
+
+int watch_cluster(const ManagerOptions& options, config::AppConfig config,
+                  WatchControl& control) {
+    auto settings = ha::etcd_settings(config);
+    if (!settings) {
+        log::get("manager")->error("{}", settings.error().message);
+        return 1;
+    }
+    if (*settings) {
+        return ha::watch_elected(options, std::move(config), control, std::move(**settings),
+                                 watch_alone);
+    }
+    return watch_alone(options, std::move(config), control);
 }
 
 int run_manager(const ManagerOptions& options) {

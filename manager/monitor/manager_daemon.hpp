@@ -5,6 +5,7 @@
 
 #include "common/config/app_config.hpp"
 #include "common/util/result.hpp"
+#include "manager/failover/failover_options.hpp"
 #include "manager/monitor/manager_options.hpp"
 
 namespace mha::manager {
@@ -20,6 +21,15 @@ struct WatchControl {
     bool force_continuous = false;  ///< the service: always continuous mode
     /// durability=semi_sync: the master's semi-sync condition after every good ping.
     std::function<void(const std::string&)> on_semi_sync = {};
+    /// Manager high availability (issue 33): the guard of a failover (its
+    /// FailoverOptions::before_phase) made from that failover's options; empty in
+    /// single-manager mode.
+    std::function<std::function<Result<void>(const PhaseStep&)>(const FailoverOptions&)>
+        failover_guard;
+    /// Manager high availability: whether this manager holds the cluster's etcd lease now (by
+    /// its own count); while it does, the monitor takes the master's monitor lock from a
+    /// deposed manager. Empty in single-manager mode.
+    std::function<bool()> holds_lease;
 };
 
 /// The config as masterha_manager loads it (--workdir applied).
@@ -27,6 +37,8 @@ Result<config::AppConfig> load_manager_config(const ManagerOptions& options);
 
 /// One cluster, watched until control.stop or the end MHA's masterha_manager has (its exit
 /// code); in continuous mode until stopped. Logs through log::get() (the caller's scope).
+/// With etcd_endpoints set (issue 33) the watch runs only while this manager is the elected
+/// active manager of the cluster (manager/ha); otherwise it stands by.
 int watch_cluster(const ManagerOptions& options, config::AppConfig config, WatchControl& control);
 
 }  // namespace mha::manager

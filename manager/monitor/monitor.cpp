@@ -88,7 +88,8 @@ bool Monitor::connect_and_lock() {
         return false;
     }
     session_ = std::move(*session);
-    auto locked = take_monitor_lock(*session_, 0, lock_wait(master_.ping_interval));
+    auto locked =
+        take_monitor_lock(*session_, 0, lock_wait(master_.ping_interval), take_over_lock_);
     if (!locked) {
         log->error(
             "Target master's advisory lock is already held by someone: {}. Please check "
@@ -107,7 +108,8 @@ Result<void> Monitor::reconnect() {
         return tl::unexpected(s.error());
     }
     session_ = std::move(*s);
-    auto locked = take_monitor_lock(*session_, lock_connection_, lock_wait(master_.ping_interval));
+    auto locked = take_monitor_lock(*session_, lock_connection_, lock_wait(master_.ping_interval),
+                                    take_over_lock_);
     if (!locked) {
         session_.reset();
         if (locked.error().code == ErrorCode::FailedPrecondition) {

@@ -39,6 +39,13 @@ public:
         on_semi_sync_ = std::move(f);
     }
 
+    /// Manager high availability (issue 33): while `holds_lease` says this manager holds the
+    /// cluster's etcd lease, a monitor lock held by someone else is a deposed manager's and is
+    /// taken from it (take_monitor_lock).
+    void set_take_over_lock(std::function<bool()> holds_lease) {
+        take_over_lock_ = std::move(holds_lease);
+    }
+
     /// Seconds from the first failed ping of the last series to the "dead" decision (valid
     /// after run() returned 20).
     [[nodiscard]] double detection_seconds() const { return detection_seconds_; }
@@ -72,6 +79,7 @@ private:
     const std::atomic<bool>& stop_;
     std::unique_ptr<mysql::Session> session_;  ///< holds the monitor advisory lock
     std::uint64_t lock_connection_ = 0;        ///< the connection that took it last
+    std::function<bool()> take_over_lock_;
     bool lost_lock_ = false;  ///< someone else took the lock while this manager reconnected
     MonitorStatus status_ = MonitorStatus::InitializingMonitor;
     Decision decision_;

@@ -37,7 +37,8 @@ std::string describe_connection(mysql::Session& session, std::uint64_t id) {
 }
 
 Result<void> take_monitor_lock(mysql::Session& session, std::uint64_t previous_connection,
-                               std::chrono::milliseconds wait) {
+                               std::chrono::milliseconds wait,
+                               const std::function<bool()>& take_over) {
     const auto until = std::chrono::steady_clock::now() + wait;
     bool killed_previous = false;
     while (true) {
@@ -58,6 +59,16 @@ Result<void> take_monitor_lock(mysql::Session& session, std::uint64_t previous_c
                 "The monitor lock is still held by this manager's previous "
                 "connection {}: killing it.",
                 *holder);
+            (void)session.execute("KILL " + std::to_string(*holder));
+            killed_previous = true;
+            continue;
+        }
+        if (*holder != 0 && take_over && !killed_previous && take_over()) {
+            log::get("manager")->warn(
+                "The monitor lock is held by {}: this manager holds the cluster's etcd lease, so "
+                "that holder is a manager that lost it (paused or cut off from etcd): killing "
+                "it.",
+                describe_connection(session, *holder));
             (void)session.execute("KILL " + std::to_string(*holder));
             killed_previous = true;
             continue;

@@ -139,13 +139,19 @@ Result<SwitchResult> Cluster::switch_master(const SwitchoverOptions& options) {
         return make_error(ErrorCode::Unavailable,
                           app_ + ": another switch (or a stop) is running on this cluster");
     }
-    if (auto status = read_status(info().status_path);
-        status && (status->status == MonitorStatus::FailoverRunning ||
+    const auto status = read_status(info().status_path);
+    if (status && (status->status == MonitorStatus::FailoverRunning ||
                    status->status == MonitorStatus::PingFailing ||
                    status->status == MonitorStatus::PingFailed)) {
         return make_error(ErrorCode::Unavailable,
                           app_ + ": the master is " + std::string(status_name(status->status)) +
                               ": no switch now");
+    }
+    if (status && status->status == MonitorStatus::Standby) {
+        // Manager HA (issue 33): only the active manager changes the cluster.
+        return make_error(
+            ErrorCode::FailedPrecondition,
+            app_ + ": " + status->detection + "; send the switch to the active manager");
     }
     auto config = load_manager_config(options_);
     if (!config) {

@@ -13,7 +13,7 @@
 namespace mha::manager {
 namespace {
 
-constexpr std::array<std::pair<MonitorStatus, std::string_view>, 11> kNames{{
+constexpr std::array<std::pair<MonitorStatus, std::string_view>, 12> kNames{{
     {MonitorStatus::PingOk, "PING_OK"},
     {MonitorStatus::NotRunning, "NOT_RUNNING"},
     {MonitorStatus::PartiallyRunning, "PARTIALLY_RUNNING"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<MonitorStatus, std::string_view>, 11> kNames{{
     {MonitorStatus::RetryingMonitor, "RETRYING_MONITOR"},
     {MonitorStatus::ConfigError, "CONFIG_ERROR"},
     {MonitorStatus::TimestampOld, "TIMESTAMP_OLD"},
+    {MonitorStatus::Standby, "STANDBY"},
     {MonitorStatus::FailoverRunning, "FAILOVER_RUNNING"},
     {MonitorStatus::FailoverError, "FAILOVER_ERROR"},
 }};

@@ -20,6 +20,10 @@ enum class MonitorStatus {
     RetryingMonitor = 30,
     ConfigError = 31,
     TimestampOld = 32,
+    /// Not MHA's: manager high availability (issue 33) — this manager runs but another one is
+    /// the active manager of the cluster (or none may be: etcd has no quorum); the detection
+    /// field says which.
+    Standby = 40,
     FailoverRunning = 50,
     FailoverError = 51,
 };

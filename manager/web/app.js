@@ -33,6 +33,7 @@ async function getJson(path) {
 
 function stateClass(state) {
   if (state === "PING_OK") return "ok";
+  if (state === "STANDBY") return "info";  // another manager is the active one (etcd HA)
   if (["PING_FAILING", "INITIALIZING_MONITOR", "RETRYING_MONITOR", "FAILOVER_RUNNING"].includes(state)) return "warn";
   return "bad";
 }

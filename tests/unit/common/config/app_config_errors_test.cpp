@@ -60,6 +60,37 @@ TEST_CASE("AppConfig: every kind of bad input names file, line, key and the prob
         CHECK(error_of(kTwo, "[server default]\nport=abc\n") ==
               "global.cnf:2: port: \"abc\" is not a whole number in 1-65535");
     }
+    SECTION("etcd keys (issue 33)") {
+        CHECK(error_of("[server default]\netcd_endpoints=http://e1:2379\n" + kTwo) ==
+              "app.cnf:2: etcd_endpoints: \"http://e1:2379\" is not an https:// URL (mha talks "
+              "to etcd over TLS only)");
+        CHECK(error_of("[server default]\netcd_endpoints=https://e1:2379,,https://e2\n" + kTwo) ==
+              "app.cnf:2: etcd_endpoints: has an empty item (expected "
+              "https://HOST:PORT,https://HOST:PORT)");
+        CHECK(error_of("[server default]\netcd_endpoints=https://e1:99999\n" + kTwo) ==
+              "app.cnf:2: etcd_endpoints: \"https://e1:99999\" has a bad port (expected 1-65535)");
+        CHECK(error_of("[server default]\netcd_endpoints=https://:2379\n" + kTwo) ==
+              "app.cnf:2: etcd_endpoints: \"https://:2379\" has no host name (expected "
+              "https://HOST[:PORT])");
+        CHECK(error_of("[server default]\netcd_prefix=mha\n" + kTwo) ==
+              "app.cnf:2: etcd_prefix: \"mha\" is not a key prefix (expected /name, e.g. /mha)");
+        CHECK(error_of("[server default]\netcd_lease_seconds=1\n" + kTwo) ==
+              "app.cnf:2: etcd_lease_seconds: \"1\" is not a whole number in 2-3600");
+        auto good = parse("[server default]\netcd_endpoints= https://e1:2379, https://[::1] ,"
+                          "https://10.0.0.3:23790/\netcd_prefix=/ha/\n" + kTwo);
+        REQUIRE(good);
+        CHECK(good->servers[0].etcd_prefix == "/ha");
+        CHECK(good->servers[0].etcd_lease_seconds == 5);
+        auto endpoints = parse_etcd_endpoints(*good->servers[0].etcd_endpoints);
+        REQUIRE(endpoints);
+        REQUIRE(endpoints->size() == 3);
+        CHECK((*endpoints)[0].host == "e1");
+        CHECK((*endpoints)[0].port == 2379);
+        CHECK((*endpoints)[1].host == "::1");
+        CHECK((*endpoints)[1].port == 2379);
+        CHECK((*endpoints)[2].host == "10.0.0.3");
+        CHECK((*endpoints)[2].port == 23790);
+    }
     SECTION("ping_type") {
         CHECK(error_of("[server default]\nping_type=PING\n" + kTwo) ==
               "app.cnf:2: ping_type: \"PING\" is not a ping type (expected SELECT, CONNECT or "

@@ -121,6 +121,13 @@ std::vector<Key> keys() {
         {"agent_silence_timeout", false, "7", "7", "120", "120", field(&S::agent_silence_timeout)},
         {"continuous", false, "1", "1", "0", "0", field(&S::continuous)},
         {"auto_rejoin", false, "1", "1", "0", "0", field(&S::auto_rejoin)},
+        {"etcd_endpoints", false, "https://e1:2379", "https://e1:2379", "", "<unset>",
+         field(&S::etcd_endpoints)},
+        {"etcd_ca", false, "/e.pem", "/e.pem", "", "<unset>", field(&S::etcd_ca)},
+        {"etcd_cert", false, "/ec.pem", "/ec.pem", "", "<unset>", field(&S::etcd_cert)},
+        {"etcd_key", false, "/ek.pem", "/ek.pem", "", "<unset>", field(&S::etcd_key)},
+        {"etcd_prefix", false, "/ha", "/ha", "/mha", "/mha", field(&S::etcd_prefix)},
+        {"etcd_lease_seconds", false, "9", "9", "5", "5", field(&S::etcd_lease_seconds)},
         {"durability", false, "semi_sync", "semi_sync", "async", "async", field(&S::durability)},
     };
 }

@@ -136,13 +136,15 @@ TEST_CASE("AppConfig: the parameter list is MHA 0.58's 42 plus the agent keys", 
                                                "use_gtid_auto_pos"};
     REQUIRE(mha.size() == 42);
     const auto& names = app_param_names();
-    REQUIRE(names.size() == 54);
+    REQUIRE(names.size() == 60);
     CHECK(std::vector<std::string_view>(names.begin(), names.begin() + 42) == mha);
     CHECK(std::vector<std::string_view>(names.begin() + 42, names.end()) ==
           std::vector<std::string_view>{"agent_host", "agent_port", "agent_ca", "agent_cert",
                                         "agent_key", "hook_timeout", "hook_passwords",
                                         "check_errant_gtid", "agent_silence_timeout", "continuous",
-                                        "auto_rejoin", "durability"});
+                                        "auto_rejoin", "etcd_endpoints", "etcd_ca", "etcd_cert",
+                                        "etcd_key", "etcd_prefix", "etcd_lease_seconds",
+                                        "durability"});
 }
 
 TEST_CASE("AppConfig: every parameter parses", "[config]") {

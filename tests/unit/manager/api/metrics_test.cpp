@@ -151,6 +151,13 @@ TEST_CASE("manager metrics: a cluster not read yet has its cluster series only",
     }
 }
 
+TEST_CASE("manager metrics: a standby manager (etcd HA) says STANDBY", "[api]") {
+    ClusterMetrics c{"app3", true, "STANDBY", 0, 0, nullptr, {}};
+    const auto s = samples(mha::manager::api::render_metrics({c}));
+    CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="STANDBY"})") == "1");
+    CHECK(s.at(R"(mha_monitor_state{cluster="app3",state="PING_OK"})") == "0");
+}
+
 TEST_CASE("manager metrics: a semi-sync master that fell back to async shows 0", "[api]") {
     auto on = cluster();
     on.semi_sync = "on";
