@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -50,7 +51,10 @@ public:
 };
 
 struct Fixture {
-    Fixture() : dir(std::filesystem::temp_directory_path() / "mha-api-routes-test") {
+    // One directory per process: ctest runs this binary's test cases in parallel.
+    Fixture()
+        : dir(std::filesystem::temp_directory_path() /
+              ("mha-api-routes-test-" + std::to_string(::getpid()))) {
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
         directory = std::make_unique<FakeDirectory>(dir);
