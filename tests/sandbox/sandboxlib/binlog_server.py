@@ -30,20 +30,9 @@ def start_stream(box, host):
     procs.spawn(argv, host.path("stream.out"), stream_pid_file(host))
 
 
-def agent_cnf(box, host, certs):
+def agent_cnf(host, certs):
     """No mysqld beside it: the socket names nothing, binlog_dir is what it serves."""
-    return "\n".join([
-        "[agent]",
-        f"listen = {host.address}:{AGENT_PORT}",
-        f"tls_ca = {certs['ca']}",
-        f"tls_cert = {certs['server_cert'](host)}",
-        f"tls_key = {certs['server_key'](host)}",
-        f"allow_manager = {certs['manager_name']}",
-        f"allow_monitor = {certs['monitor_name']}",
-        f"log_file = {host.path('agent.log')}",
-        "log_level = info",
-        f"workdir = {host.path('agent-work')}",
-        "",
+    return "\n".join(configs.agent_section(host, certs) + [
         "[mysqld]",
         f"socket = {host.path('no-mysqld.sock')}",
         f"binlog_dir = {host.binlog_dir}",
@@ -52,7 +41,7 @@ def agent_cnf(box, host, certs):
 
 
 def start_agent(box, host, certs):
-    configs.write(host.path("agent.cnf"), agent_cnf(box, host, certs))
+    configs.write(host.path("agent.cnf"), agent_cnf(host, certs))
     os.makedirs(host.path("agent-work"), exist_ok=True)
     argv = [agents.agent_binary(box), f"--conf={host.path('agent.cnf')}"]
     procs.spawn(argv, host.path("agent.out"), agents.pid_file(host))

@@ -70,8 +70,9 @@ def credentials_cnf(user, password):
     return f"[client]\nuser={user}\npassword={password}\n"
 
 
-def agent_cnf(box, host, certs):
-    return "\n".join([
+def agent_section(host, certs):
+    """agent.cnf's [agent] block (a DB host's agent and a binlog server's alike)."""
+    return [
         "[agent]",
         f"listen = {host.address}:{AGENT_PORT}",
         f"tls_ca = {certs['ca']}",
@@ -83,6 +84,11 @@ def agent_cnf(box, host, certs):
         "log_level = info",
         f"workdir = {host.path('agent-work')}",
         "",
+    ]
+
+
+def agent_cnf(box, host, certs):
+    return "\n".join(agent_section(host, certs) + [
         "[mysqld]",
         f"socket = {host.socket}",
         f"pid_file = {host.mysqld_pid_file}" if box.agent_pid_file else "# pid_file: learned",
