@@ -1,5 +1,5 @@
 // libFuzzer target: the agent's log-route parameters — request-target parsing (path and
-// query, URL decoding) and every parameter parser and path check of agent/log_params — over
+// query, URL decoding) and every parameter parser and path check of agent/log/params — over
 // arbitrary targets. Errors are fine; crashes, leaks, and a name that passes validation while
 // able to leave the log directory are not.
 #include <cstddef>
