@@ -7,6 +7,7 @@
 #include "manager/cli/commands.hpp"
 #include "manager/cli/output.hpp"
 #include "manager/failover/failover_runner.hpp"
+#include "manager/ha/manual_lease.hpp"
 #include "manager/switchover/switchover_runner.hpp"
 
 namespace mha::manager {
@@ -16,6 +17,16 @@ void init_terminal_log(const config::AppConfig& config) {
     log::Options lo;
     lo.level = config.log_level();
     log::init(lo);  // a switch started by hand logs to the terminal, as MHA
+}
+
+/// Manager high availability: the cluster's etcd leader key, held for the switch (nullptr in
+/// single-manager mode). Refused (an error printed) while a manager is active.
+Result<std::unique_ptr<ha::ManualLease>> hold_cluster(const config::AppConfig& config) {
+    auto lease = ha::ManualLease::acquire(config, "masterha_master_switch");
+    if (!lease) {
+        print_error("masterha_master_switch: " + lease.error().message);
+    }
+    return lease;
 }
 
 int run_dead(const SwitchFlags& flags) {
@@ -39,6 +50,13 @@ int run_dead(const SwitchFlags& flags) {
     }
     if (flags.new_master_port > 0) {
         f.new_master_port = flags.new_master_port;
+    }
+    auto lease = hold_cluster(*config);
+    if (!lease) {
+        return 1;
+    }
+    if (*lease) {
+        f.before_phase = (*lease)->failover_guard(f);  // journalled and fenced in etcd
     }
     AgentFailoverOps agents;
     auto result = run_failover(*config, f, agents);
@@ -90,6 +108,10 @@ int run_alive(const SwitchFlags& flags) {
     o.flush_tables = flags.flush_tables != 0;
     o.interactive = flags.interactive != 0 && !flags.dry_run;
     o.dry_run = flags.dry_run;
+    auto lease = hold_cluster(*config);
+    if (!lease) {
+        return 1;
+    }
     return run_switchover(*config, o).exit_code;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/log/log.hpp"
+#include "manager/ha/manual_lease.hpp"
 #include "manager/hooks/hook_runner.hpp"
 #include "manager/monitor/manager_daemon.hpp"
 #include "manager/state/status_file.hpp"
@@ -163,14 +164,21 @@ Result<SwitchResult> Cluster::switch_master(const SwitchoverOptions& options) {
     if (thread_.joinable()) {
         thread_.join();
     }
-    SwitchResult result;
+    Result<SwitchResult> result = SwitchResult{};
     {
         log::ScopeGuard scope(cluster_scope(*config, options_));
-        auto o = options;
-        o.interactive = false;
-        log::get("switch")->info("Switch requested through the API{}.",
-                                 o.dry_run ? " (dry run)" : "");
-        result = run_switchover(*config, o);
+        // Manager HA: the stopped watch gave the leader key back; the switch holds it (a
+        // standby that won it in between is active now: the switch is refused).
+        auto lease = ha::ManualLease::acquire(*config, "a switch through the API");
+        if (!lease) {
+            result = tl::unexpected(lease.error());
+        } else {
+            auto o = options;
+            o.interactive = false;
+            log::get("switch")->info("Switch requested through the API{}.",
+                                     o.dry_run ? " (dry run)" : "");
+            result = run_switchover(*config, o);
+        }
     }
     stop_ = false;
     running_ = true;

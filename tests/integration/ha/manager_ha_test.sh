@@ -6,6 +6,8 @@
 #      cluster state and /metrics say STANDBY, and it refuses a switch through its API;
 #      the active manager SIGSTOPped while the master lives: the standby takes over (ending the
 #      stopped one's monitor lock on the master); resumed, the stopped one stands by;
+#      masterha_master_switch by hand is refused while a manager is active, and holds the
+#      leader key while it runs when none is (switched to host2 and back);
 #   2. one etcd member killed: nothing changes;
 #   3. the etcd majority lost: the active manager stands down and logs why; back: one is active;
 #   4. kill -9 of the active manager: the standby is active within etcd_lease_seconds + one
@@ -158,6 +160,35 @@ wait_for 15 is_standby "$A" || { ha_status "${CONF[$A]}"; log_since "$A" "$a_lin
 A_OLD=$A; A=$S; S=$A_OLD
 [ "$(active)" = "$A" ] || sandbox_fail "not one active manager after the resume"
 echo "active: $A; the resumed $S stands by: $(ha_status "${CONF[$S]}" | tail -n 1)"
+
+step "1d. masterha_master_switch by hand: refused while a manager is active; holds the key when none is"
+switch() { "$MHA_BIN/masterha_master_switch" --conf="$C1" --interactive=0 "$@" >"$D/switch.out" 2>&1; }
+for args in "--master_state=alive --new_master_host=$(addr 2) --orig_master_is_new_slave" \
+    "--master_state=dead --dead_master_host=$(addr 1)"; do
+    rc=0
+    switch $args || rc=$?
+    [ "$rc" = 1 ] && grep -q "the manager .* pid ${PID[$A]} .* is active for app (etcd key /mha-test/app/leader)" "$D/switch.out" ||
+        { cat "$D/switch.out"; sandbox_fail "masterha_master_switch $args was not refused (exit $rc) while $A is active"; }
+done
+tail -n 1 "$D/switch.out"
+[ "$(active)" = "$A" ] && ! replica_read_only 1 || sandbox_fail "a refused switch changed the cluster"
+# Both managers stopped (each gives the key back): the switch holds the key while it runs.
+for m in m1 m2; do kill -TERM "${PID[$m]}"; wait "${PID[$m]}" 2>/dev/null || true; done
+switch --master_state=alive --new_master_host="$(addr 2)" --orig_master_is_new_slave ||
+    { cat "$D/switch.out"; sandbox_fail "the switch by hand failed with no manager running"; }
+grep -q "This manager (masterha_master_switch on .*) is the active manager of app: etcd key /mha-test/app/leader" "$D/switch.out" &&
+    grep -q "gives the etcd key /mha-test/app/leader back" "$D/switch.out" ||
+    { cat "$D/switch.out"; sandbox_fail "the switch by hand did not hold the leader key"; }
+grep -E "is the active manager of app|gives the etcd key|[Ss]witch.*completed" "$D/switch.out"
+[ -z "$(etcdctl_ha get /mha-test/app/leader --print-value-only)" ] || sandbox_fail "the leader key outlived the switch"
+replica_read_only 1 && ! replica_read_only 2 || sandbox_fail "host2 is not the master after the switch"
+switch --master_state=alive --new_master_host="$(addr 1)" --orig_master_is_new_slave ||
+    { cat "$D/switch.out"; sandbox_fail "the switch back to host1 failed"; }
+start m1
+start m2
+A=$(wait_active)
+S=$(other "$A")
+echo "switched to host2 and back by hand; active again: $A"
 
 step "2. one etcd member killed: nothing changes"
 a_lines=$(lines "$A")
