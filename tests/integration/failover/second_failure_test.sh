@@ -11,9 +11,9 @@
 #   SCENARIO=after_host  the same, but host2's whole host dies (mysqld and agent): the report
 #                     says that the writes it took while writable (from when to when) could not
 #                     be read; nothing acknowledged before its promotion is missing.
-#   SCENARIO=replica  host3 (a replica, not the candidate) dies before Phase 4 (by the IP
-#                     hook's --command=start): host2 is the new master, host3 is named as not
-#                     recovered (exit 10).
+#   SCENARIO=replica  host3 (a replica, not the candidate) dies during Phase 4 (frozen by the
+#                     IP hook's --command=start, killed once Phase 4 has begun): host2 is the
+#                     new master, host3 is named as not recovered (exit 10).
 #   SCENARIO=relay_source  the master's whole host dies (mysqld and agent) while host2 and host3
 #                     are behind (IO threads stopped); host4, the only one that received the
 #                     last events, loses its mysqld in Phase 2 (by the IP hook's
@@ -48,11 +48,30 @@ victim=2 when=stop
 [ "$scenario" = replica ] && victim=3 when=start
 [ "$scenario" = relay_source ] && victim=4
 [ "$scenario" = at_promotion ] && when=start
-if [ "$scenario" = before ] || [ "$scenario" = replica ] || [ "$scenario" = at_promotion ] \
-    || [ "$scenario" = relay_source ]; then
+if [ "$scenario" = before ] || [ "$scenario" = at_promotion ] || [ "$scenario" = relay_source ]; then
     cat >"$D/ip-hook" <<EOF
 #!/bin/bash
 case "\$*" in *--command=$when*) "$SANDBOX_TOOL" kill-mysqld --dir "$D" $victim >>"$D/hook.out" 2>&1 ;; esac
+exit 0
+EOF
+    chmod +x "$D/ip-hook"
+    sed -i "s|^\[server default\]\$|[server default]\nmaster_ip_failover_script=$D/ip-hook|" "$CONF"
+fi
+if [ "$scenario" = replica ]; then
+    # host3's mysqld dies in Phase 4: frozen (SIGSTOP) by the IP hook's --command=start, so
+    # that nothing of Phase 4 reaches it first, and SIGKILLed 0.2 s after the manager logs
+    # "Phase 4" (while Phase 4 waits on it).
+    cat >"$D/ip-hook" <<EOF
+#!/bin/bash
+case "\$*" in *--command=start*) ;; *) exit 0 ;; esac
+pid=\$(cat "$D/host3/mysqld.pid")
+kill -STOP "\$pid"
+(
+    for _ in \$(seq 1 600); do grep -q "Phase 4: Slaves Recovery" "$LOG" && break; sleep 0.05; done
+    sleep 0.2
+    kill -KILL "\$pid"
+    echo "\$(date +%T.%N) killed mysqld of $(addr 3) (pid \$pid) in Phase 4" >>"$D/hook.out"
+) </dev/null >/dev/null 2>&1 &
 exit 0
 EOF
     chmod +x "$D/ip-hook"
@@ -121,6 +140,9 @@ case " $survivors " in *" $new_master "*) ;; *) cat "$LOG"; sandbox_fail "new ma
     || sandbox_fail "the new master $new_master is read_only"
 report=$(sed -n '/----- Failover Report -----/,$p' "$LOG")
 if [ "$scenario" = replica ]; then
+    # The timeline: Phase 4 began, host3 was killed, Phase 4 named it, Phase 5 came after.
+    sed -n '/Phase 4: Slaves Recovery/,/Phase 5: /p' "$LOG" | grep -E "Phase [45]: |$(addr 3)"
+    cat "$D/hook.out"
     echo "$report" | grep -q "$(addr 3).*: Applying logs failed\|$(addr 3).*: Starting replication failed" \
         || { cat "$LOG"; sandbox_fail "the report does not name host3 as not recovered"; }
 else
