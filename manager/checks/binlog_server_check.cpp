@@ -2,6 +2,8 @@
 
 #include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 #include "common/log/log.hpp"
 #include "common/proto/agent_api.hpp"
@@ -10,7 +12,10 @@
 namespace mha::manager {
 namespace {
 
-BinlogServerView ask_one(const config::ServerConfig& server, std::chrono::milliseconds timeout) {
+constexpr auto kRelistEvery = std::chrono::milliseconds(250);
+constexpr int kRelists = 4;
+
+BinlogServerView list_one(const config::ServerConfig& server, std::chrono::milliseconds timeout) {
     BinlogServerView view;
     AgentClient agent(server, timeout);
     if (auto health = agent.health(); !health) {
@@ -35,6 +40,32 @@ BinlogServerView ask_one(const config::ServerConfig& server, std::chrono::millis
     return view;
 }
 
+/// The size of `file` in the view's listing; nullopt when it is not there.
+std::optional<std::uint64_t> size_of(const BinlogServerView& view, const std::string& file) {
+    for (const auto& f : view.files) {
+        if (f.first == file) {
+            return f.second;
+        }
+    }
+    return std::nullopt;
+}
+
+bool short_of(const BinlogServerView& view, const mysql::BinlogStatus& master) {
+    auto size = size_of(view, master.file);
+    return view.listed && (!size || *size < master.position);
+}
+
+BinlogServerView ask_one(const config::ServerConfig& server, std::chrono::milliseconds timeout,
+                         const std::optional<mysql::BinlogStatus>& master) {
+    auto view = list_one(server, timeout);
+    for (int k = 0; master && k < kRelists && short_of(view, *master); ++k) {
+        std::this_thread::sleep_for(kRelistEvery);
+        view = list_one(server, timeout);
+        view.listed_again = true;
+    }
+    return view;
+}
+
 std::string name_of(const config::ServerConfig& s) {
     return "Binlog server " + s.block + " (" + s.hostname + ", agent " + s.agent_host + ":" +
            std::to_string(s.agent_port) + ")";
@@ -42,11 +73,13 @@ std::string name_of(const config::ServerConfig& s) {
 
 }  // namespace
 
-std::map<std::string, BinlogServerView> ask_binlog_servers(const config::AppConfig& config,
-                                                           std::chrono::milliseconds timeout) {
+std::map<std::string, BinlogServerView> ask_binlog_servers(
+    const config::AppConfig& config, std::chrono::milliseconds timeout,
+    const std::optional<mysql::BinlogStatus>& master) {
     std::vector<std::future<BinlogServerView>> asked;
     for (const auto& b : config.binlog_servers) {
-        asked.push_back(mha::log::async([s = b.server, timeout] { return ask_one(s, timeout); }));
+        asked.push_back(mha::log::async(
+            [s = b.server, timeout, master] { return ask_one(s, timeout, master); }));
     }
     std::map<std::string, BinlogServerView> out;
     for (std::size_t k = 0; k < asked.size(); ++k) {
@@ -82,25 +115,28 @@ std::vector<CheckLine> check_binlog_servers(const config::AppConfig& config,
                                               std::to_string(v.files.size()) + " binlog(s)."});
             continue;
         }
-        const std::pair<std::string, std::uint64_t>* current = nullptr;
-        for (const auto& f : v.files) {
-            if (f.first == master->file) {
-                current = &f;
-            }
-        }
-        if (current == nullptr) {
+        const auto current = size_of(v, master->file);
+        const std::string again = v.listed_again ? " (listed again for 1 s)" : "";
+        if (!current) {
             const std::string newest = v.files.empty() ? "none" : v.files.back().first;
             lines.push_back({Level::Error, name +
                                                ": does not follow the master's binlog: it has "
                                                "no " +
-                                               master->file + " (its newest: " + newest +
-                                               "). Binlog server configuration failed."});
+                                               master->file + " (its newest: " + newest + ")" +
+                                               again + ". Binlog server configuration failed."});
             continue;
         }
-        lines.push_back({Level::Info, name + ": follows the master's binlog: " + current->first +
-                                          " at " + std::to_string(current->second) +
-                                          " (the master at " + std::to_string(master->position) +
-                                          ")."});
+        if (*current < master->position) {
+            lines.push_back({Level::Error, name + ": does not follow the master's binlog: its " +
+                                               master->file + " stops at " +
+                                               std::to_string(*current) + ", the master is at " +
+                                               std::to_string(master->position) + again +
+                                               ". Binlog server configuration failed."});
+            continue;
+        }
+        lines.push_back({Level::Info, name + ": follows the master's binlog: " + master->file +
+                                          " at " + std::to_string(*current) + " (the master at " +
+                                          std::to_string(master->position) + ")."});
     }
     return lines;
 }

@@ -56,6 +56,7 @@ struct BinlogServerView {
     std::string error;  ///< why it is not reachable, or why its binlogs could not be listed
     bool listed = false;
     std::vector<std::pair<std::string, std::uint64_t>> files;  ///< name, size; oldest first
+    bool listed_again = false;  ///< behind the master at first: listed again for a while
 };
 
 /// Everything the checks decide on, gathered by I/O code beforehand: servers in config order

@@ -200,8 +200,13 @@ ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectO
     }
     std::future<std::map<std::string, BinlogServerView>> binlog_servers;
     if (options.agents && !config.binlog_servers.empty()) {
-        binlog_servers = mha::log::async(
-            [&config, &options] { return ask_binlog_servers(config, options.agent_timeout); });
+        std::optional<mysql::BinlogStatus> position;  // what the binlog servers must reach
+        if (master != nullptr && master->binlog) {
+            position = *master->binlog;
+        }
+        binlog_servers = mha::log::async([&config, &options, position] {
+            return ask_binlog_servers(config, options.agent_timeout, position);
+        });
     }
     if (options.hooks) {
         snap.hooks = check_hooks(config, master, options.hook_timeout);

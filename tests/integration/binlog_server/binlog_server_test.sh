@@ -2,7 +2,9 @@
 # durability=async; [binlog1] in app.cnf: mariadb-binlog --raw --stop-never streams the master's
 # binlog, an mha-agent without mysqld serves it), one replication mode per run (GTID=0|1):
 #   1. check-repl: OK naming the binlog server and how far it follows the master's binlog;
-#      NOT OK naming it while its agent is down (kill-agent binlog1), OK again once it is back.
+#      NOT OK naming it while its agent is down (kill-agent binlog1), OK again once it is back;
+#      NOT OK naming it while its streamer is frozen and the master writes (its copy stops
+#      short of the master's position), OK once it runs again.
 #   2. the failover salvages from the binlog server: under the app load, both replicas' IO
 #      threads stopped, writes go on for 1 s, the load ends, 300 ms later the master's host is
 #      killed (mysqld and agent): the manager fails over, the log names the binlog server and
@@ -41,6 +43,17 @@ check_repl 0 "$bs: follows the master's binlog: mysql-bin.000001 at" "MySQL Repl
 sandbox_cmd kill-agent --dir "$D" binlog1
 check_repl 1 "$bs: its agent is not reachable: " "MySQL Replication Health is NOT OK!"
 sandbox_cmd start-host --dir "$D" binlog1
+check_repl 0 "$bs: follows the master's binlog:" "MySQL Replication Health is OK."
+# The streamer frozen while the master writes: its copy stops short of the master's position.
+streamer=$(cat "$D/binlog1/stream.pid")
+kill -STOP "$streamer"
+sql 1 "CREATE DATABASE IF NOT EXISTS binlog_server_probe"
+rc=0
+"$MHA_BIN/masterha_check_repl" --conf="$CONF" >"$D/check.out" 2>&1 || rc=$?
+kill -CONT "$streamer"
+[ "$rc" = 1 ] && grep -q "$bs: does not follow the master's binlog: its mysql-bin.000001 stops at [0-9]*, the master is at [0-9]* (listed again for 1 s)" "$D/check.out" ||
+    { cat "$D/check.out"; sandbox_fail "check-repl did not name the binlog server whose streamer is frozen (exit $rc)"; }
+grep "does not follow" "$D/check.out"
 check_repl 0 "$bs: follows the master's binlog:" "MySQL Replication Health is OK."
 
 step "2. the master's host dies; the replicas missed its last second: salvaged from the binlog server"

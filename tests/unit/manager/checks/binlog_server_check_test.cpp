@@ -37,13 +37,13 @@ std::vector<CheckLine> run(const BinlogServerView& view, const mysql::BinlogStat
 }  // namespace
 
 TEST_CASE("check-repl: a binlog server that follows the master is OK", "[checks][binlog_server]") {
-    BinlogServerView v{true, "", true, {{"mysql-bin.000001", 900}, {"mysql-bin.000002", 400}}};
+    BinlogServerView v{true, "", true, {{"mysql-bin.000001", 900}, {"mysql-bin.000002", 420}}};
     mysql::BinlogStatus master{"mysql-bin.000002", 420, "", "", ""};
     auto lines = run(v, &master);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].level == CheckLine::Level::Info);
     CHECK(lines[0].text == kName +
-                               ": follows the master's binlog: mysql-bin.000002 at 400 (the "
+                               ": follows the master's binlog: mysql-bin.000002 at 420 (the "
                                "master at 420).");
 }
 
@@ -65,6 +65,16 @@ TEST_CASE(
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].level == CheckLine::Level::Error);
         CHECK(lines[0].text.find("cannot list its binlogs: HTTP 503: no dir") != std::string::npos);
+    }
+    SECTION("behind in the master's current file (a stopped streamer)") {
+        BinlogServerView v{true, "", true, {{"mysql-bin.000003", 400}}, true};
+        auto lines = run(v, &master);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].level == CheckLine::Level::Error);
+        CHECK(lines[0].text == kName +
+                                   ": does not follow the master's binlog: its mysql-bin.000003 "
+                                   "stops at 400, the master is at 420 (listed again for 1 s). "
+                                   "Binlog server configuration failed.");
     }
     SECTION("behind: not the master's current file") {
         auto lines = run(BinlogServerView{true, "", true, {{"mysql-bin.000002", 400}}}, &master);
