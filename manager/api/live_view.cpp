@@ -12,26 +12,6 @@
 namespace mha::manager::api {
 namespace {
 
-AgentView ask_agent(const config::ServerConfig& server, std::chrono::milliseconds timeout) {
-    AgentView view;
-    if (server.skip_init_ssh_check) {
-        return view;
-    }
-    view.checked = true;
-    AgentClient agent(server, timeout);
-    auto health = agent.health();
-    if (!health) {
-        view.error = health.error().message;
-        return view;
-    }
-    view.reachable = true;
-    view.version = health->agent_version;
-    if (health->fence == "fenced" || health->fence == "none" || health->fence == "not_configured") {
-        view.fence = health->fence;
-    }
-    return view;
-}
-
 nlohmann::json agent_json(const AgentView& a) {
     nlohmann::json j = {{"checked", a.checked}, {"reachable", a.reachable}};
     if (!a.version.empty()) {
@@ -58,8 +38,9 @@ LiveView read_live(const service::ClusterInfo& cluster, const ReadOptions& optio
     }
     std::vector<std::future<AgentView>> agents;
     for (const auto& server : config->servers) {
-        agents.push_back(log::async(
-            [server, timeout = options.agent_timeout] { return ask_agent(server, timeout); }));
+        agents.push_back(log::async([server, timeout = options.agent_timeout] {
+            return server.skip_init_ssh_check ? AgentView{} : ask_agent(server, false, timeout);
+        }));
     }
     DiscoverOptions discover_options;
     discover_options.connect_timeout = options.connect_timeout;

@@ -10,27 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "manager/checks/cluster_snapshot.hpp"
 #include "manager/service/cluster_directory.hpp"
 #include "manager/topology/server_state.hpp"
 
 namespace mha::manager::api {
 
-/// What one server's agent said (GET /health), as check-repl asks it.
-struct AgentView {
-    bool checked = false;  ///< false: skip_init_ssh_check, the agent is not asked
-    bool reachable = false;
-    std::string version;
-    std::string error;  ///< why it did not answer
-    /// "fenced" (its fence file exists), "none", "not_configured", or "unknown" (the agent
-    /// was not asked, did not answer, or is too old to say).
-    std::string fence = "unknown";
-};
-
 /// One server read live: its state, its agent, and its JSON (`mhactl topology --json`'s
 /// object with "agent" and "fence" added).
 struct ServerView {
     ServerState state;
-    AgentView agent;
+    AgentView agent;  ///< as check-repl asks it (manager/checks/collect)
     nlohmann::json json;
 };
 

@@ -21,6 +21,9 @@ struct AgentView {
     double clock_skew_seconds = 0;  ///< agent clock minus manager clock
     std::optional<bool> binlogs_readable;  ///< master only: the agent lists its binlogs
     std::string binlogs_error;
+    /// "fenced" (its fence file exists), "none", "not_configured", or "unknown" (the agent
+    /// was not asked, did not answer, or is too old to say).
+    std::string fence = "unknown";
 };
 
 /// How a hook script answered `--command=status`.

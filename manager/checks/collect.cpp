@@ -14,28 +14,6 @@
 namespace mha::manager {
 namespace {
 
-AgentView ask_agent(const config::ServerConfig& server, bool is_master,
-                    std::chrono::milliseconds timeout) {
-    AgentView view;
-    view.checked = true;
-    AgentClient agent(server, timeout);
-    auto health = agent.health();
-    if (!health) {
-        view.error = health.error().message;
-        return view;
-    }
-    view.reachable = true;
-    view.version = health->agent_version;
-    if (is_master) {
-        auto listing = agent.binlogs();
-        view.binlogs_readable = listing.has_value();
-        if (!listing) {
-            view.binlogs_error = listing.error().message;
-        }
-    }
-    return view;
-}
-
 /// Does the replication user exist with REPLICATION SLAVE on this server (MHA's
 /// check_repl_priv)? nullopt when it cannot be asked.
 std::optional<bool> repl_priv(const ServerEndpoint& e, const std::string& user) {
@@ -139,6 +117,31 @@ std::vector<ErrantScanResult> errant_scans(const config::AppConfig& config,
 }
 
 }  // namespace
+
+AgentView ask_agent(const config::ServerConfig& server, bool list_binlogs,
+                    std::chrono::milliseconds timeout) {
+    AgentView view;
+    view.checked = true;
+    AgentClient agent(server, timeout);
+    auto health = agent.health();
+    if (!health) {
+        view.error = health.error().message;
+        return view;
+    }
+    view.reachable = true;
+    view.version = health->agent_version;
+    if (health->fence == "fenced" || health->fence == "none" || health->fence == "not_configured") {
+        view.fence = health->fence;
+    }
+    if (list_binlogs) {
+        auto listing = agent.binlogs();
+        view.binlogs_readable = listing.has_value();
+        if (!listing) {
+            view.binlogs_error = listing.error().message;
+        }
+    }
+    return view;
+}
 
 std::vector<ServerEndpoint> endpoints(const config::AppConfig& config) {
     std::vector<ServerEndpoint> out;

@@ -17,6 +17,11 @@ struct CollectOptions {
 /// Reads every server, agent and hook of `config` in parallel into a snapshot for the checks.
 ClusterSnapshot collect_snapshot(const config::AppConfig& config, const CollectOptions& options);
 
+/// What one server's agent answers: GET /health (version, fence state) and, with
+/// `list_binlogs` (the master), whether it can list the binlogs.
+AgentView ask_agent(const config::ServerConfig& server, bool list_binlogs,
+                    std::chrono::milliseconds timeout);
+
 /// The servers of a config as discover() endpoints.
 std::vector<struct ServerEndpoint> endpoints(const config::AppConfig& config);
 
