@@ -7,7 +7,8 @@
 #      the active manager SIGSTOPped while the master lives: the standby takes over (ending the
 #      stopped one's monitor lock on the master); resumed, the stopped one stands by;
 #      masterha_master_switch by hand is refused while a manager is active, and holds the
-#      leader key while it runs when none is (switched to host2 and back);
+#      leader key while it runs when none is (switched to host2 by hand, and back through
+#      the API of the service, then the active manager);
 #   2. one etcd member killed: nothing changes;
 #   3. the etcd majority lost: the active manager stands down and logs why; back: one is active;
 #   4. kill -9 of the active manager: the standby is active within etcd_lease_seconds + one
@@ -182,13 +183,30 @@ grep -q "This manager (masterha_master_switch on .*) is the active manager of ap
 grep -E "is the active manager of app|gives the etcd key|[Ss]witch.*completed" "$D/switch.out"
 [ -z "$(etcdctl_ha get /mha-test/app/leader --print-value-only)" ] || sandbox_fail "the leader key outlived the switch"
 replica_read_only 1 && ! replica_read_only 2 || sandbox_fail "host2 is not the master after the switch"
-switch --master_state=alive --new_master_host="$(addr 1)" --orig_master_is_new_slave ||
-    { cat "$D/switch.out"; sandbox_fail "the switch back to host1 failed"; }
+# Back to host1 through the API of the service, now the active manager: its switch holds the
+# key too (its watch gave it back for the switch) and the service is active again after it.
+"$MHA_BIN/mha-manager" --manager_conf="$svc/manager.cnf" >"$svc/service.out" 2>&1 &
+PID[svc]=$!
+sandbox_bg "${PID[svc]}"
+svc_active() { [ "$(api /api/v1/clusters 2>/dev/null | jq -r '.clusters[] | select(.app=="app") | .state')" = PING_OK ]; }
+wait_for 30 svc_active || { api /api/v1/clusters; tail -n 20 "$svc/service.log"; sandbox_fail "the service did not become the active manager"; }
+code=$(curl -sS --max-time 60 --cacert "$certs/ca.crt" --cert "$certs/manager.crt" \
+    --key "$certs/manager.key" -H 'Content-Type: application/json' -o "$svc/switched" -w '%{http_code}' \
+    --data-binary "{\"new_master_host\": \"$(addr 1)\", \"orig_master_is_new_slave\": true}" "https://$listen_ip:7444/api/v1/clusters/app/switch")
+[ "$code" = 200 ] && [ "$(jq -r .exit_code "$svc/switched")" = 0 ] ||
+    { cat "$svc/switched"; tail -n 30 "$svc/service.log"; sandbox_fail "the switch back to host1 through the active service's API failed ($code)"; }
+grep -q "This manager (a switch through the API on .*) is the active manager of app" "$D/ha/m3/manager.log" ||
+    { tail -n 30 "$D/ha/m3/manager.log"; sandbox_fail "the API's switch did not hold the leader key"; }
+replica_read_only 2 && ! replica_read_only 1 || sandbox_fail "host1 is not the master after the API's switch"
+wait_for 30 svc_active || { api /api/v1/clusters; sandbox_fail "the service does not monitor again after its switch"; }
+kill -TERM "${PID[svc]}"
+wait "${PID[svc]}" 2>/dev/null || true
+unset 'PID[svc]'
 start m1
 start m2
 A=$(wait_active)
 S=$(other "$A")
-echo "switched to host2 and back by hand; active again: $A"
+echo "switched to host2 by hand and back through the service's API; active again: $A"
 
 step "2. one etcd member killed: nothing changes"
 a_lines=$(lines "$A")
