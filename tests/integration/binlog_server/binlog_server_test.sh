@@ -6,7 +6,8 @@
 #      NOT OK naming it while its streamer is frozen and the master writes (its copy stops
 #      short of the master's position), OK once it runs again.
 #   2. the failover salvages from the binlog server: under the app load, both replicas' IO
-#      threads stopped, writes go on for 1 s, the load ends, 300 ms later the master's host is
+#      threads stopped (host3's 0.4 s before host2's: host3 is levelled from host2's relay log
+#      first), writes go on for 1 s, the load ends, 300 ms later the master's host is
 #      killed (mysqld and agent): the manager fails over, the log names the binlog server and
 #      how far its complete transactions reach, and verify (without --died) finds every
 #      acknowledged row: the last second's rows came from the binlog server only. The Failover
@@ -62,8 +63,9 @@ manager_start manager "$CONF"
 load=$!
 sandbox_bg $load
 sleep 1
-sandbox_cmd stop-replica --dir "$D" 2 --io
 sandbox_cmd stop-replica --dir "$D" 3 --io
+sleep 0.4  # host3 behind host2: levelled from host2's relay log, then from the binlog server
+sandbox_cmd stop-replica --dir "$D" 2 --io
 stopped=$(wc -l <"$D/acked")
 wait "$load" || { cat "$D/load.out"; sandbox_fail "the load failed"; }
 sleep 0.3
@@ -81,6 +83,8 @@ grep -q "Dead Master's agent is not reachable: salvaging from the binlog servers
 grep -q "binlog server binlog1 ($MHA_BINLOG_SERVER): [0-9]* complete transaction(s) after mysql-bin.[0-9]*:[0-9]*, up to mysql-bin.[0-9]*:[0-9]*" "$LOG" \
     || { cat "$LOG"; sandbox_fail "no evidence line for the binlog server"; }
 grep -q "Using binlog server binlog1 ($MHA_BINLOG_SERVER)" "$LOG" || { cat "$LOG"; sandbox_fail "binlog1 not used"; }
+grep -q "$(addr 3)(.*): events after .* from $(addr 2)(.*)'s relay log" "$LOG" ||
+    { cat "$LOG"; sandbox_fail "host3 was not levelled from host2's relay log"; }
 report=$(sed -n '/----- Failover Report -----/,$p' "$LOG")
 echo "$report" | grep -q "Saved [0-9]* bytes of binlog events of the dead master .* from binlog server binlog1 ($MHA_BINLOG_SERVER)" \
     || { echo "$report"; sandbox_fail "the Failover Report does not name the binlog server"; }
