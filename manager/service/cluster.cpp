@@ -158,6 +158,15 @@ Result<SwitchResult> Cluster::switch_master(const SwitchoverOptions& options) {
     if (!config) {
         return tl::unexpected(config.error());
     }
+    if (options.dry_run) {
+        // Changes nothing: the monitor goes on (a slow dry run never delays detection).
+        log::ScopeGuard scope(cluster_scope(*config, options_));
+        auto o = options;
+        o.interactive = false;
+        o.monitor_is_ours = running_ && status && status->status == MonitorStatus::PingOk;
+        log::get("switch")->info("Switch requested through the API (dry run).");
+        return run_switchover(*config, o);
+    }
     // The monitor holds its lock on the master, which the switch refuses: pause it, switch,
     // and watch again (the start-up checks find the new master).
     stop_ = true;
@@ -175,8 +184,7 @@ Result<SwitchResult> Cluster::switch_master(const SwitchoverOptions& options) {
         } else {
             auto o = options;
             o.interactive = false;
-            log::get("switch")->info("Switch requested through the API{}.",
-                                     o.dry_run ? " (dry run)" : "");
+            log::get("switch")->info("Switch requested through the API.");
             result = run_switchover(*config, o);
         }
     }

@@ -20,6 +20,9 @@ struct SwitchoverOptions {
     bool flush_tables = true;        ///< FLUSH NO_WRITE_TO_BINLOG TABLES first (MHA's warm-up)
     bool interactive = true;         ///< ask before changing anything
     bool dry_run = false;            ///< print the plan and the checks, change nothing
+    /// A dry run asked of the service that is monitoring the cluster (the API): the master's
+    /// monitor lock is its own watch's, which keeps running; a busy lock is said, not refused.
+    bool monitor_is_ours = false;
 };
 
 /// MHA's switch exit codes.

@@ -169,7 +169,11 @@ SwitchPlan plan_switchover(const config::AppConfig& config, const SwitchFacts& f
     plan.coordinates = assess_replication_mode(facts.snapshot.servers, facts.check.replicas,
                                                config.servers.front().use_gtid_auto_pos)
                            .coordinates;
-    if (facts.monitor_lock_busy) {
+    if (facts.monitor_lock_busy && options.dry_run && options.monitor_is_ours) {
+        plan.warnings.push_back(
+            "The master's monitor lock is held by this manager's monitor of the cluster, which "
+            "goes on during a dry run; a real switch pauses it.");
+    } else if (facts.monitor_lock_busy) {
         plan.refusals.push_back(
             "Getting advisory lock failed on the current master. MHA "
             "Monitor runs on the current master. Stop MHA Manager/Monitor "

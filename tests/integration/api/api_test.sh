@@ -8,7 +8,7 @@
 #   3. the cluster's servers are exactly `mhactl topology --json`'s (stable fields), with
 #      agent health and fence state;
 #   4. /metrics parses with python3-prometheus-client's parser;
-#   5. POST switch with dry_run=true returns the plan and changes nothing;
+#   5. POST switch with dry_run=true returns the plan and changes nothing (the monitor goes on);
 #   6. the web page in headless Chromium (through a loopback proxy that presents the monitor
 #      certificate) loads with no console error and shows both clusters and every host; the
 #      master's mysqld is killed: the page shows the new master within two refreshes of the
@@ -210,10 +210,13 @@ expect admin POST /api/v1/clusters/app1/switch 200 "{\"new_master_host\":\"$(add
     || { cat "$W/body"; sandbox_fail "dry run answer"; }
 json .report | grep -q "$(addr 2)" || { cat "$W/body"; sandbox_fail "the plan does not name $(addr 2)"; }
 json .report | sed 's/^/  | /' | head -12
+# The monitor went on during the dry run: its lock on the master was held all along.
+json .report | grep -q "The master's monitor lock is held by this manager's monitor of the cluster, which goes on during a dry run" ||
+    { json .report; sandbox_fail "the dry run paused the cluster's monitor (its lock was free)"; }
 after=$(servers_now)
 [ "$before" = "$after" ] || { echo "$before"; echo "$after"; sandbox_fail "the dry run changed the servers"; }
 wait_master "$(addr 1)"
-echo "dry run: exit 0, servers unchanged, app1 PING_OK on $(addr 1) again"
+echo "dry run: exit 0, servers unchanged, the monitor went on, app1 PING_OK on $(addr 1)"
 
 step "6. the page in headless Chromium; the master dies; the page follows"
 "$PY" "$HERE/mtls_proxy.py" "$proxy_ip" "$W/proxy.port" "$listen_ip:7444" "$C/ca.crt" \

@@ -215,6 +215,24 @@ TEST_CASE("plan_switchover: MHA's advisory locks must be free", "[switchover]") 
     CHECK(mentions(plan.refusals, "Getting advisory lock failed on 127.0.0.13"));
 }
 
+TEST_CASE(
+    "plan_switchover: the API's dry run on a monitored cluster says the monitor lock is "
+    "its own",
+    "[switchover]") {
+    auto c = healthy();
+    c.facts.monitor_lock_busy = true;
+    c.options.monitor_is_ours = true;
+    SECTION("a real switch is still refused") {
+        CHECK(mentions(c.plan().refusals, "MHA Monitor runs on the current master"));
+    }
+    SECTION("a dry run notes it") {
+        c.options.dry_run = true;
+        auto plan = c.plan();
+        CHECK(plan.refusals.empty());
+        CHECK(mentions(plan.warnings, "held by this manager's monitor of the cluster"));
+    }
+}
+
 TEST_CASE("plan_switchover: --orig_master_is_new_slave needs repl_password", "[switchover]") {
     SECTION("without it") {
         auto c = healthy();
