@@ -1,7 +1,8 @@
 #pragma once
 
 // check-repl on MHA's binlog servers ([binlogN], issue 32): each one's agent answers and lists
-// the master's binlog files, its newest being the master's current one.
+// the master's binlog files, its copy of the master's current file reaching the master's
+// position.
 
 #include <optional>
 #include <vector>
