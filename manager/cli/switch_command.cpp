@@ -56,7 +56,7 @@ int run_dead(const SwitchFlags& flags) {
         return 1;
     }
     if (*lease) {
-        f.before_phase = (*lease)->failover_guard(f);  // journalled and fenced in etcd
+        f.before_phase = (*lease)->failover_guard(*config, f);  // journalled, fenced in etcd
     }
     AgentFailoverOps agents;
     auto result = run_failover(*config, f, agents);

@@ -1,4 +1,4 @@
-# Manager high availability on etcd (issue 33): two managers of one sandbox cluster (4 nodes,
+# Manager high availability on etcd (issue 33): two managers of one sandbox cluster (5 nodes,
 # file/position, each manager with its own copy of the config, workdir and log) elect their
 # active one in a 3-member etcd cluster started here (TLS, certificates from mha-certs).
 #   1. exactly one manager is active, the other stands by and says who is active; a third,
@@ -17,7 +17,9 @@
 #      fails over; the stopped one, resumed, does nothing to the cluster and says why;
 #   6. the active manager killed mid-failover (the IP hook hangs): the standby takes over, sees
 #      the journal in etcd, does not fail over, and its status names the phase; once the
-#      operator removes the journal key it watches again.
+#      operator removes the journal key it watches again;
+#   7. no manager running: a failover by hand (masterha_master_switch --master_state=dead)
+#      holds the leader key and writes its journal to etcd like a manager.
 set -euo pipefail
 source "${MHA_SOURCE:?}/tests/support/sandbox-fixture.sh"
 source "$MHA_SOURCE/tests/integration/ha/lib.sh"
@@ -28,7 +30,7 @@ lease=5
 ping_interval=1
 sandbox_addresses "$base"
 
-sandbox_start D --nodes 4 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
+sandbox_start D --nodes 5 --no-gtid --base-ip "$base" || sandbox_fail "sandbox up"
 source "$D/env"
 etcd_cluster_start "$D/etcd" "$etcd_prefix"
 
@@ -319,4 +321,22 @@ etcdctl_ha del /mha-test/app/journal >/dev/null
 s_lines=$(lines "$S")
 wait_for 60 log_has "$S" "$s_lines" "Master failover to $(addr 4).* completed successfully" ||
     { log_since "$S" "$s_lines" | tail -n 30; sandbox_fail "no failover once the journal was cleared"; }
+
+step "7. a failover by hand, no manager running: it holds the key and journals in etcd"
+kill -TERM "${PID[$S]}"
+wait "${PID[$S]}" 2>/dev/null || true
+sandbox_cmd kill-mysqld --dir "$D" 4
+rc=0
+"$MHA_BIN/masterha_master_switch" --conf="${CONF[$S]}" --master_state=dead --dead_master_host="$(addr 4)" \
+    --ignore_last_failover --interactive=0 >"$D/manual.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || [ "$rc" = 10 ] || { cat "$D/manual.out"; sandbox_fail "the failover by hand failed (exit $rc)"; }
+grep -E "is the active manager of app|gives the etcd key|Master failover to" "$D/manual.out"
+grep -q "This manager (masterha_master_switch on .*) is the active manager of app" "$D/manual.out" ||
+    { cat "$D/manual.out"; sandbox_fail "the failover by hand did not hold the leader key"; }
+! replica_read_only 5 || sandbox_fail "host5 is not writable after the failover by hand"
+journal=$(etcdctl_ha get /mha-test/app/journal --print-value-only)
+echo "$journal" | jq -r .manager | grep -q "^masterha_master_switch on $(hostname) pid [0-9]*$" &&
+    [ "$(echo "$journal" | jq -r '.dead_master.hostname + ":" + (.dead_master.port | tostring)')" = "$(addr 4):3306" ] && [ "$(echo "$journal" | jq -r '.entries[-1].phase')" = Done ] ||
+    { echo "$journal"; sandbox_fail "the journal in etcd is not the failover by hand's"; }
+[ -z "$(etcdctl_ha get /mha-test/app/leader --print-value-only)" ] || sandbox_fail "the leader key outlived the failover by hand"
 echo PASS
