@@ -193,7 +193,6 @@ void cluster_families(Exposition& out, const std::vector<ClusterMetrics>& cluste
 
 }  // namespace
 
-
 std::string render_metrics(const std::vector<ClusterMetrics>& clusters) {
     Exposition out;
     cluster_families(out, clusters);

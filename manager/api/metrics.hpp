@@ -31,5 +31,4 @@ struct ClusterMetrics {
 /// whether the master's commits wait for an acknowledgement.
 std::string render_metrics(const std::vector<ClusterMetrics>& clusters);
 
-
 }  // namespace mha::manager::api

@@ -56,7 +56,11 @@ int run_dead(const SwitchFlags& flags) {
         return 1;
     }
     if (*lease) {
-        f.before_phase = (*lease)->failover_guard(*config, f);  // journalled, fenced in etcd
+        // The journal in etcd names the dead master by host and port, as a manager's does.
+        if (auto dead = find_dead_master(*config, f); dead && !f.dead_master_port) {
+            f.dead_master_port = config->servers[*dead].port;
+        }
+        f.before_phase = (*lease)->failover_guard(f);  // journalled, fenced in etcd
     }
     AgentFailoverOps agents;
     auto result = run_failover(*config, f, agents);

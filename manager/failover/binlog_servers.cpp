@@ -66,20 +66,22 @@ const config::ServerConfig& binlog_source(const FailoverContext& ctx, std::size_
     return ctx.cfg(host);
 }
 
-Result<std::uint64_t> save_dead_binlog(FailoverContext& ctx, std::size_t host,
-                                       const BinlogCoord& from, const std::string& out) {
-    auto bytes = ctx.agents.save_binlog(binlog_source(ctx, host), from, out);
-    if (!bytes || !(host == ctx.dead && ctx.binlog_server)) {
-        return bytes;
-    }
-    auto kept = keep_complete_transactions(out);
-    if (!kept) {
-        return tl::unexpected(kept.error());
-    }
-    return kept->transactions == 0 ? 0 : *bytes;
+std::string binlog_server_name(const config::ServerConfig& s) {
+    return s.block + " (" + s.hostname + ")";
 }
 
 namespace {
+
+/// A binlog server's copy of the master's events after `from` into `out`, cut after the last
+/// whole transaction.
+Result<CompleteEnd> save_whole_transactions(FailoverContext& ctx,
+                                            const config::ServerConfig& server,
+                                            const BinlogCoord& from, const std::string& out) {
+    if (auto saved = ctx.agents.save_binlog(server, from, out); !saved) {
+        return tl::unexpected(saved.error());
+    }
+    return keep_complete_transactions(out);
+}
 
 struct Salvaged {
     std::string file;
@@ -91,12 +93,7 @@ Salvaged salvage_one(FailoverContext& ctx, std::size_t k, const BinlogCoord& fro
     const auto& server = ctx.config.binlog_servers[k].server;
     Salvaged s;
     s.file = ctx.work_file("saved_binlog_server_" + server.block + "_from", ctx.dead);
-    auto saved = ctx.agents.save_binlog(server, from, s.file);
-    if (!saved) {
-        s.error = saved.error().message;
-        return s;
-    }
-    auto end = keep_complete_transactions(s.file);
+    auto end = save_whole_transactions(ctx, server, from, s.file);
     if (!end) {
         s.error = end.error().message;
         return s;
@@ -105,9 +102,19 @@ Salvaged salvage_one(FailoverContext& ctx, std::size_t k, const BinlogCoord& fro
     return s;
 }
 
-std::string name_of(const config::ServerConfig& s) { return s.block + " (" + s.hostname + ")"; }
-
 }  // namespace
+
+Result<std::uint64_t> save_dead_binlog(FailoverContext& ctx, std::size_t host,
+                                       const BinlogCoord& from, const std::string& out) {
+    if (!(host == ctx.dead && ctx.binlog_server)) {
+        return ctx.agents.save_binlog(binlog_source(ctx, host), from, out);
+    }
+    auto kept = save_whole_transactions(ctx, binlog_source(ctx, host), from, out);
+    if (!kept) {
+        return tl::unexpected(kept.error());
+    }
+    return kept->transactions == 0 ? 0 : kept->kept_bytes;
+}
 
 bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from) {
     auto log = log::get("failover");
@@ -123,7 +130,7 @@ bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from) 
     for (std::size_t k = 0; k < asked.size(); ++k) {
         got.push_back(asked[k].get());
         const auto& s = got.back();
-        const auto name = name_of(servers[k].server);
+        const auto name = binlog_server_name(servers[k].server);
         if (!s.error.empty()) {
             log->warn(" binlog server {}: {}", name, s.error);
             ctx.report.push_back("Binlog server " + name + " gave nothing: " + s.error);
@@ -154,7 +161,7 @@ bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from) 
         return false;
     }
     const auto& won = got[*best];
-    const auto name = name_of(servers[*best].server);
+    const auto name = binlog_server_name(servers[*best].server);
     ctx.saved_binlog = won.file;
     ctx.saved_from = from;
     ctx.salvaged_from_binlog_server = name;

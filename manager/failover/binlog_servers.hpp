@@ -30,12 +30,16 @@ Result<CompleteEnd> keep_complete_transactions(const std::string& path);
 /// each server's evidence. Returns false when no binlog server gave anything.
 bool salvage_from_binlog_servers(FailoverContext& ctx, const BinlogCoord& from);
 
+/// How the log and the report name a binlog server: "binlog1 (host)".
+std::string binlog_server_name(const config::ServerConfig& s);
+
 /// Where the dead master's binlog is read after Phase 3.2: the chosen binlog server's agent
 /// (ctx.binlog_server) for the dead master, else `host`'s own.
 const config::ServerConfig& binlog_source(const FailoverContext& ctx, std::size_t host);
 
 /// The dead master's events after `from` into `out` from binlog_source(): from a binlog
-/// server cut after the last whole transaction. Returns the event bytes kept (0: nothing).
+/// server cut after the last whole transaction. Returns the event bytes kept (0: nothing
+/// whole).
 Result<std::uint64_t> save_dead_binlog(FailoverContext& ctx, std::size_t host,
                                        const BinlogCoord& from, const std::string& out);
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "manager/checks/semi_sync_check.hpp"
+#include "manager/failover/binlog_servers.hpp"
 #include "manager/failover/semi_sync_roles.hpp"
 
 namespace mha::manager {
@@ -93,7 +94,7 @@ void shutdown_steps(const FailoverContext& ctx, std::vector<std::string>& steps)
     } else if (!ctx.config.binlog_servers.empty() && !ctx.latest.empty()) {
         std::string names;
         for (const auto& b : ctx.config.binlog_servers) {
-            names += (names.empty() ? "" : ", ") + b.server.block + " (" + b.server.hostname + ")";
+            names += (names.empty() ? "" : ", ") + binlog_server_name(b.server);
         }
         steps.push_back(
             "the dead master's agent does not answer: salvage its binlog events after " +

@@ -16,6 +16,11 @@ struct FailoverResult {
     std::string error;  ///< why it failed (exit 1), as logged
 };
 
+/// The config server a failover's dead_master_host (and dead_master_port, when given) names:
+/// the first match in config order, as Phase 1 finds it.
+std::optional<std::size_t> find_dead_master(const config::AppConfig& config,
+                                            const FailoverOptions& options);
+
 /// MHA's failover (MasterFailover.pm) as a state machine: logs each phase as MHA does,
 /// journals every transition in manager_workdir, honours and writes the failover markers,
 /// runs report_script.

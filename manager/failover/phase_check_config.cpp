@@ -4,24 +4,13 @@
 #include "common/log/log.hpp"
 #include "manager/failover/failover_context.hpp"
 #include "manager/failover/failover_gtid.hpp"
+#include "manager/failover/failover_runner.hpp"
 #include "manager/failover/replica_sql.hpp"
 #include "manager/monitor/advisory_lock.hpp"
 #include "manager/topology/discover.hpp"
 
 namespace mha::manager {
 namespace {
-
-std::optional<std::size_t> find_dead(const FailoverContext& ctx) {
-    for (std::size_t i = 0; i < ctx.config.servers.size(); ++i) {
-        const auto& c = ctx.cfg(i);
-        bool host = c.hostname == ctx.options.dead_master_host || c.ip == ctx.options.dead_master_host;
-        bool port = !ctx.options.dead_master_port || *ctx.options.dead_master_port == c.port;
-        if (host && port) {
-            return i;
-        }
-    }
-    return std::nullopt;
-}
 
 bool replicates_from(const ServerState& s, const config::ServerConfig& master) {
     return s.replica && (s.replica->master_host == master.hostname ||
@@ -120,9 +109,22 @@ Result<void> choose_replicas(FailoverContext& ctx) {
 
 }  // namespace
 
+std::optional<std::size_t> find_dead_master(const config::AppConfig& config,
+                                            const FailoverOptions& options) {
+    for (std::size_t i = 0; i < config.servers.size(); ++i) {
+        const auto& c = config.servers[i];
+        bool host = c.hostname == options.dead_master_host || c.ip == options.dead_master_host;
+        bool port = !options.dead_master_port || *options.dead_master_port == c.port;
+        if (host && port) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
 PhaseResult phase_check_config(FailoverContext& ctx) {
     auto log = log::get("failover");
-    auto dead = find_dead(ctx);
+    auto dead = find_dead_master(ctx.config, ctx.options);
     if (!dead) {
         return make_error(ErrorCode::InvalidArgument,
                           "Dead master " + ctx.options.dead_master_host +

@@ -206,12 +206,7 @@ int ElectedWatch::run_term() {
     WatchControl inner{inner_stop, control_.on_ping, control_.force_continuous,
                        control_.on_semi_sync, {}, {}};
     inner.holds_lease = [this] { return election_.may_act().has_value(); };
-    inner.failover_guard = [this](const FailoverOptions& f) {
-        FailoverTarget target{f.dead_master_host, f.dead_master_port.value_or(0),
-                              f.last_failover_minute, f.ignore_last_failover};
-        return std::function<Result<void>(const PhaseStep&)>(
-            [this, target](const PhaseStep& step) { return mirror_.before_phase(target, step); });
-    };
+    inner.failover_guard = [this](const FailoverOptions& f) { return mirror_.guard(f); };
     int code = 0;
     if (journal_allows_watch()) {
         code = inner_(options_, config_, inner);

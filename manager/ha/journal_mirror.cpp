@@ -167,6 +167,12 @@ Result<std::optional<MirrorRecord>> JournalMirror::read() {
     return std::optional<MirrorRecord>(std::move(*record));
 }
 
+std::function<Result<void>(const PhaseStep&)> JournalMirror::guard(const FailoverOptions& f) {
+    FailoverTarget target{f.dead_master_host, f.dead_master_port.value_or(0),
+                          f.last_failover_minute, f.ignore_last_failover};
+    return [this, target](const PhaseStep& step) { return before_phase(target, step); };
+}
+
 Result<void> JournalMirror::before_phase(const FailoverTarget& target, const PhaseStep& step) {
     if (auto ok = election_.may_act(); !ok) {
         election_.stand_down(ok.error().message);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ public:
     /// rules (first phase), then the step written to etcd, fenced. An error stops the
     /// failover before the phase.
     Result<void> before_phase(const FailoverTarget& target, const PhaseStep& step);
+
+    /// before_phase for the failover `f` asks for (FailoverOptions::before_phase).
+    std::function<Result<void>(const PhaseStep&)> guard(const FailoverOptions& f);
 
 private:
     Result<void> write_fenced();

@@ -46,23 +46,4 @@ Result<std::unique_ptr<ManualLease>> ManualLease::acquire(const config::AppConfi
     return lease;
 }
 
-std::function<Result<void>(const PhaseStep&)> ManualLease::failover_guard(
-    const config::AppConfig& config, const FailoverOptions& f) {
-    int port = 3306;
-    if (f.dead_master_port) {
-        port = *f.dead_master_port;
-    } else {
-        int found = 0;
-        for (const auto& s : config.servers) {
-            if (s.hostname == f.dead_master_host || s.ip == f.dead_master_host) {
-                port = s.port;
-                ++found;
-            }
-        }
-        port = found == 1 ? port : 3306;
-    }
-    FailoverTarget target{f.dead_master_host, port, f.last_failover_minute, f.ignore_last_failover};
-    return [this, target](const PhaseStep& step) { return mirror_.before_phase(target, step); };
-}
-
 }  // namespace mha::manager::ha

@@ -35,11 +35,10 @@ public:
     ManualLease& operator=(const ManualLease&) = delete;
 
     /// FailoverOptions::before_phase for a failover by hand: the lease still held, MHA's
-    /// last-failover rules over the journal in etcd, each phase written there, fenced. The
-    /// dead master's port, when not given, is its block's in `config` (MHA's 3306 when the
-    /// host is not there once).
-    std::function<Result<void>(const PhaseStep&)> failover_guard(const config::AppConfig& config,
-                                                                 const FailoverOptions& f);
+    /// last-failover rules over the journal in etcd, each phase written there, fenced.
+    std::function<Result<void>(const PhaseStep&)> failover_guard(const FailoverOptions& f) {
+        return mirror_.guard(f);
+    }
 
 private:
     EtcdClient client_;

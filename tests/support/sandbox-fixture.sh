@@ -129,6 +129,18 @@ addr() {
     echo "$_sandbox_prefix.$((_sandbox_last + $1 - 1))"
 }
 
+# check_repl_expect CONF OUT EXIT [NEEDLE…]: masterha_check_repl on CONF (its output in OUT)
+# exits EXIT and prints every NEEDLE (a fixed string); otherwise the test fails, showing it.
+check_repl_expect() {
+    local conf=$1 out=$2 want=$3 rc=0 needle
+    shift 3
+    "$MHA_BIN/masterha_check_repl" --conf="$conf" >"$out" 2>&1 || rc=$?
+    [ "$rc" = "$want" ] || { cat "$out"; sandbox_fail "check_repl exit $rc, expected $want"; }
+    for needle in "$@"; do
+        grep -qF -- "$needle" "$out" || { cat "$out"; sandbox_fail "check_repl output lacks: $needle"; }
+    done
+}
+
 step() {
     echo "== $(date +%T.%N | cut -c1-12) $*"
 }

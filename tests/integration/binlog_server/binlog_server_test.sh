@@ -28,15 +28,7 @@ sql() { sandbox_sql "$D" "$@"; }
 [ -n "$MHA_BINLOG_SERVER" ] || sandbox_fail "no binlog server in the sandbox"
 grep -q '^\[binlog1\]$' "$CONF" || sandbox_fail "app.cnf has no [binlog1]"
 
-check_repl() {  # EXPECTED_EXIT [NEEDLE…]
-    local want=$1 rc=0 needle
-    shift
-    "$MHA_BIN/masterha_check_repl" --conf="$CONF" >"$D/check.out" 2>&1 || rc=$?
-    [ "$rc" = "$want" ] || { cat "$D/check.out"; sandbox_fail "check_repl exit $rc, expected $want"; }
-    for needle in "$@"; do
-        grep -qF -- "$needle" "$D/check.out" || { cat "$D/check.out"; sandbox_fail "check_repl output lacks: $needle"; }
-    done
-}
+check_repl() { check_repl_expect "$CONF" "$D/check.out" "$@"; }  # EXPECTED_EXIT [NEEDLE…]
 bs="Binlog server binlog1 ($MHA_BINLOG_SERVER, agent $MHA_BINLOG_SERVER:$MHA_AGENT_PORT)"
 
 step "1. check-repl: OK with the binlog server; NOT OK naming it when its agent is down"

@@ -35,15 +35,7 @@ OUT=$D/check.out
 sql() { sandbox_sql "$D" "$@"; }
 grep -q '^durability=semi_sync$' "$CONF" || sandbox_fail "app.cnf has no durability=semi_sync"
 
-check_repl() {  # EXPECTED_EXIT [NEEDLE…]
-    local want=$1 rc=0 needle
-    shift
-    "$MHA_BIN/masterha_check_repl" --conf="$CONF" >"$OUT" 2>&1 || rc=$?
-    [ "$rc" = "$want" ] || { cat "$OUT"; sandbox_fail "check_repl exit $rc, expected $want"; }
-    for needle in "$@"; do
-        grep -q -- "$needle" "$OUT" || { cat "$OUT"; sandbox_fail "check_repl output lacks: $needle"; }
-    done
-}
+check_repl() { check_repl_expect "$CONF" "$OUT" "$@"; }  # EXPECTED_EXIT [NEEDLE…]
 
 step "1. check-repl"
 check_repl 0 "$(addr 1) (master): semi-sync on: rpl_semi_sync_master_enabled=ON, rpl_semi_sync_master_wait_point=AFTER_SYNC, rpl_semi_sync_master_timeout=2000 ms, rpl_semi_sync_master_clients=2" \

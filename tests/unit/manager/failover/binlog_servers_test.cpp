@@ -101,3 +101,24 @@ TEST_CASE("binlog server salvage: nothing saved is nothing", "[failover][binlog_
     CHECK(kept->transactions == 0);
     std::remove(path.c_str());
 }
+
+TEST_CASE("binlog server salvage: garbled bytes are an error naming the file, not a crash",
+          "[failover][binlog_server]") {
+    const auto path = copy_of_master("garbled");
+    const auto whole = scan(path);
+    REQUIRE(whole.gtid_offsets.size() >= 2);
+    {
+        // The second transaction's GTID event gets an impossible length (its header's bytes
+        // 9..12): the events after it cannot be framed.
+        std::FILE* f = std::fopen(path.c_str(), "r+b");
+        REQUIRE(f != nullptr);
+        REQUIRE(std::fseek(f, static_cast<long>(whole.gtid_offsets[1]) + 9, SEEK_SET) == 0);
+        const unsigned char bad[4] = {0x05, 0x00, 0x00, 0x00};
+        REQUIRE(std::fwrite(bad, 1, sizeof bad, f) == sizeof bad);
+        std::fclose(f);
+    }
+    auto kept = keep_complete_transactions(path);
+    REQUIRE_FALSE(kept);
+    CHECK(kept.error().message.find(path) != std::string::npos);
+    std::remove(path.c_str());
+}
